@@ -10,12 +10,18 @@ export const defaultFetch: FetchLike = (input, init) => fetch(input, init);
 
 export class BodyReadError extends AppError {}
 
+/** Anything with headers and a body stream: a fetch Response, an @azure/functions HttpRequest. */
+export interface BodySource {
+  headers: Headers;
+  body: ReadableStream<Uint8Array> | null;
+}
+
 /**
- * Reads a response body into memory, refusing to go past `maxBytes`: the stream is cancelled as soon
+ * Reads a body into memory, refusing to go past `maxBytes`: the stream is cancelled as soon
  * as the limit is crossed, so an oversized or endless body never gets buffered whole.
  * A declared Content-Length above the limit is refused before reading.
  */
-export async function readBodyLimited(response: Response, maxBytes: number): Promise<Buffer> {
+export async function readBodyLimited(response: BodySource, maxBytes: number): Promise<Buffer> {
   const declared = response.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) {
     await response.body?.cancel().catch(() => undefined);

@@ -1,0 +1,107 @@
+import { AppError } from '../core/index.js';
+
+export class ConfigError extends AppError {}
+
+/** Every trustgate setting, typed. Read once from the environment (Azure app settings or local.settings.json Values). */
+export interface Settings {
+  /** TRUSTGATE_TRUST_POLICY: a file path or inline JSON of a Notation OCI trust policy. */
+  trustPolicy: { kind: 'file'; path: string } | { kind: 'inline'; json: string };
+  /** TRUSTGATE_TRUST_STORE: a directory in Notation layout (x509/{ca,signingAuthority,tsa}/<name>/). */
+  trustStoreDir: string | undefined;
+  /** TRUSTGATE_TRUST_STORE_INLINE: JSON {"ca:name": "PEM..." | ["PEM..."]}. */
+  trustStoreInline: Record<string, string | string[]> | undefined;
+  /** TRUSTGATE_PLAIN_HTTP: registry hosts (host[:port]) that may be reached over plain HTTP. */
+  plainHttpRegistries: string[];
+  /** TRUSTGATE_ALLOWED_REGISTRIES: hosts that may be contacted; default = the trust policy's scopes. */
+  allowedRegistries: string[] | undefined;
+  /** TRUSTGATE_PORT: the local host's port. Default 7071. */
+  port: number;
+  /** TRUSTGATE_MAX_SIGNATURES: signatures tried per artifact. Default 50. */
+  maxSignatures: number;
+  /** TRUSTGATE_REGISTRY_TIMEOUT_MS: per-request timeout for registry calls. Default 5000. */
+  registryTimeoutMs: number;
+  /** TRUSTGATE_VERDICT_MAX_AGE_S: cap on a verdict's lifetime in caches. Default 3600. */
+  verdictMaxAgeSeconds: number;
+  /** TRUSTGATE_CACHE_MAX_ENTRIES: memory-tier size. Default 10000. */
+  cacheMaxEntries: number;
+  /** TRUSTGATE_DOCKER_CONFIG: path of a Docker config.json with registry credentials. Optional. */
+  dockerConfigPath: string | undefined;
+  /** TRUSTGATE_LOG_LEVEL: debug|info|warn|error. Default info. */
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses settings; a wrong value fails with ERR_CONFIG naming the setting. */
+export function loadSettings(env: Env): Settings {
+  return {
+    trustPolicy: trustPolicySetting(env),
+    trustStoreDir: optional(env, 'TRUSTGATE_TRUST_STORE'),
+    trustStoreInline: inlineStores(env),
+    plainHttpRegistries: list(env, 'TRUSTGATE_PLAIN_HTTP') ?? [],
+    allowedRegistries: list(env, 'TRUSTGATE_ALLOWED_REGISTRIES'),
+    port: integer(env, 'TRUSTGATE_PORT', 7071, 1, 65535),
+    maxSignatures: integer(env, 'TRUSTGATE_MAX_SIGNATURES', 50, 1, 1000),
+    registryTimeoutMs: integer(env, 'TRUSTGATE_REGISTRY_TIMEOUT_MS', 5000, 100, 120_000),
+    verdictMaxAgeSeconds: integer(env, 'TRUSTGATE_VERDICT_MAX_AGE_S', 3600, 1, 30 * 86400),
+    cacheMaxEntries: integer(env, 'TRUSTGATE_CACHE_MAX_ENTRIES', 10_000, 0, 10_000_000),
+    dockerConfigPath: optional(env, 'TRUSTGATE_DOCKER_CONFIG'),
+    logLevel: oneOf(env, 'TRUSTGATE_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+  };
+}
+
+export function configError(name: string, message: string, cause?: unknown): ConfigError {
+  return new ConfigError('ERR_CONFIG', 'config', `${name}: ${message}`, { cause, details: { setting: name } });
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function list(env: Env, name: string): string[] | undefined {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const item of items) {
+    if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/.test(item)) throw configError(name, `"${item}" is not a host[:port]`);
+  }
+  return items;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = optional(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw configError(name, `must be an integer from ${min} to ${max}, got "${value}"`);
+  return parsed;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = optional(env, name);
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw configError(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+function trustPolicySetting(env: Env): Settings['trustPolicy'] {
+  const value = optional(env, 'TRUSTGATE_TRUST_POLICY');
+  if (value === undefined) throw configError('TRUSTGATE_TRUST_POLICY', 'is required (a file path or inline JSON)');
+  return value.startsWith('{') ? { kind: 'inline', json: value } : { kind: 'file', path: value };
+}
+
+function inlineStores(env: Env): Settings['trustStoreInline'] {
+  const value = optional(env, 'TRUSTGATE_TRUST_STORE_INLINE');
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw configError('TRUSTGATE_TRUST_STORE_INLINE', 'is not valid JSON', error);
+  }
+  const valid =
+    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) &&
+    Object.values(parsed).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string')));
+  if (!valid) throw configError('TRUSTGATE_TRUST_STORE_INLINE', 'must be an object of "type:name" → PEM string or array of PEM strings');
+  return parsed as Record<string, string | string[]>;
+}
