@@ -12,7 +12,7 @@ export interface Settings {
   trustStoreInline: Record<string, string | string[]> | undefined;
   /** TRUSTGATE_PLAIN_HTTP: registry hosts (host[:port]) that may be reached over plain HTTP. */
   plainHttpRegistries: string[];
-  /** TRUSTGATE_ALLOWED_REGISTRIES: hosts that may be contacted; default = the trust policy's scopes. */
+  /** TRUSTGATE_ALLOWED_REGISTRIES: hosts that may be contacted ("*" = any); default = the registries named in the trust policy's scopes. */
   allowedRegistries: string[] | undefined;
   /** TRUSTGATE_PORT: the local host's port. Default 7071. */
   port: number;
@@ -20,8 +20,12 @@ export interface Settings {
   maxSignatures: number;
   /** TRUSTGATE_REGISTRY_TIMEOUT_MS: per-request timeout for registry calls. Default 5000. */
   registryTimeoutMs: number;
-  /** TRUSTGATE_VERDICT_MAX_AGE_S: cap on a verdict's lifetime in caches. Default 3600. */
+  /** TRUSTGATE_VERDICT_MAX_AGE_S: cap on an allow verdict's lifetime in caches. Default 3600. */
   verdictMaxAgeSeconds: number;
+  /** TRUSTGATE_DENY_MAX_AGE_S: lifetime of a deny verdict (a signature may follow the push). Default 60. */
+  denyMaxAgeSeconds: number;
+  /** TRUSTGATE_TAG_CACHE_S: how long a tag → digest resolution is reused. Default 30; 0 disables. */
+  tagCacheSeconds: number;
   /** TRUSTGATE_CACHE_MAX_ENTRIES: memory-tier size. Default 10000. */
   cacheMaxEntries: number;
   /** TRUSTGATE_DOCKER_CONFIG: path of a Docker config.json with registry credentials. Optional. */
@@ -44,6 +48,8 @@ export function loadSettings(env: Env): Settings {
     maxSignatures: integer(env, 'TRUSTGATE_MAX_SIGNATURES', 50, 1, 1000),
     registryTimeoutMs: integer(env, 'TRUSTGATE_REGISTRY_TIMEOUT_MS', 5000, 100, 120_000),
     verdictMaxAgeSeconds: integer(env, 'TRUSTGATE_VERDICT_MAX_AGE_S', 3600, 1, 30 * 86400),
+    denyMaxAgeSeconds: integer(env, 'TRUSTGATE_DENY_MAX_AGE_S', 60, 0, 86400),
+    tagCacheSeconds: integer(env, 'TRUSTGATE_TAG_CACHE_S', 30, 0, 86400),
     cacheMaxEntries: integer(env, 'TRUSTGATE_CACHE_MAX_ENTRIES', 10_000, 0, 10_000_000),
     dockerConfigPath: optional(env, 'TRUSTGATE_DOCKER_CONFIG'),
     logLevel: oneOf(env, 'TRUSTGATE_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
@@ -64,7 +70,7 @@ function list(env: Env, name: string): string[] | undefined {
   if (value === undefined) return undefined;
   const items = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   for (const item of items) {
-    if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/.test(item)) throw configError(name, `"${item}" is not a host[:port]`);
+    if (item !== '*' && !/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/.test(item)) throw configError(name, `"${item}" is not a host[:port]`);
   }
   return items;
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+import { runCli } from './run.js';
+
+runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`trustgate: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 3; // never report success on an internal failure
+  },
+);

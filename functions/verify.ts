@@ -1,0 +1,44 @@
+import type { HttpHandler } from '@azure/functions';
+import { z } from 'zod';
+import { getServices } from '../shared/config/index.js';
+import { readJsonBody, HttpInputError } from '../shared/http/index.js';
+import { parseReference } from '../shared/oci/index.js';
+import type { VerificationService } from '../shared/verification/index.js';
+import { lazy, type FunctionDefinition } from './definition.js';
+import { guardHttp } from './guard.js';
+
+export const MAX_SUBJECTS = 100;
+const MAX_BODY_BYTES = 64 * 1024;
+
+const verifyRequestSchema = z.strictObject({
+  subjects: z.array(z.string().min(1).max(1024)).min(1).max(MAX_SUBJECTS),
+});
+
+export interface VerifyHandlerDeps {
+  verification: VerificationService;
+}
+
+/** POST /api/v1/verify — `{subjects: [ref...]}` → `{results: [Verdict...]}` in request order. */
+export function makeVerifyHandler(deps: VerifyHandlerDeps): HttpHandler {
+  return guardHttp(async (request) => {
+    const { subjects } = await readJsonBody(request, { maxBytes: MAX_BODY_BYTES, schema: verifyRequestSchema });
+    subjects.forEach((subject, index) => {
+      try {
+        parseReference(subject);
+      } catch (error) {
+        throw new HttpInputError('ERR_INVALID_REFERENCE', 'invalid-input', `subjects[${index}]: ${(error as Error).message}`);
+      }
+    });
+    const results = await Promise.all(subjects.map((subject) => deps.verification.verify(subject)));
+    return { status: 200, jsonBody: { results } };
+  });
+}
+
+export const verifyFunction: FunctionDefinition = {
+  kind: 'http',
+  name: 'verify',
+  methods: ['POST'],
+  authLevel: 'function',
+  route: 'v1/verify',
+  handler: guardHttp(lazy(async () => makeVerifyHandler(await getServices()))),
+};

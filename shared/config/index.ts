@@ -1,0 +1,6 @@
+export { loadSettings, configError, ConfigError } from './settings.js';
+export type { Settings } from './settings.js';
+export { createServices, getServices, setServices } from './services.js';
+export type { Services, ServiceOverrides } from './services.js';
+export { registryAllowlist, policyRegistries } from './registry-allowlist.js';
+export { loadLocalSettings } from './local-settings.js';

@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { allFunctions } from '../../functions/all.js';
+import { isAppError, jsonLogger } from '../core/index.js';
+import { createServices, loadLocalSettings, loadSettings, setServices } from '../config/index.js';
+import { startLocalHost } from './server.js';
+
+/**
+ * `npm start`: the whole app on http://127.0.0.1:7071 from the same handlers the Functions host runs.
+ * Settings come from the environment, then local.settings.json, then the embedded samples.
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  await loadLocalSettings(resolve('local.settings.json'), env);
+  const usingSamples = env['TRUSTGATE_TRUST_POLICY'] === undefined;
+  env['TRUSTGATE_TRUST_POLICY'] ??= resolve('samples/trustpolicy.json');
+  if (env['TRUSTGATE_TRUST_STORE'] === undefined && env['TRUSTGATE_TRUST_STORE_INLINE'] === undefined) env['TRUSTGATE_TRUST_STORE'] = resolve('samples/truststore');
+
+  const settings = loadSettings(env);
+  const logger = jsonLogger(settings.logLevel);
+  const services = await createServices(settings, { logger });
+  setServices(services);
+  const host = await startLocalHost({ definitions: allFunctions, logger, port: settings.port });
+
+  const lines = [`trustgate is serving on ${host.url}${usingSamples ? ' (embedded sample trust policy: samples/)' : ''}`];
+  for (const d of allFunctions) {
+    if (d.kind === 'http') lines.push(`  ${d.methods.join(',').padEnd(8)} ${host.url}/api/${d.route}`);
+    if (d.kind === 'eventGrid') lines.push(`  POST     ${host.url}/runtime/webhooks/eventgrid?functionName=${d.name}`);
+    if (d.kind === 'timer') lines.push(`  POST     ${host.url}/admin/functions/${d.name}   (timer, runs once)`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+
+  const stop = async () => {
+    await host.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  const message = isAppError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`trustgate could not start: ${message}\n`);
+  for (const problem of (error as { problems?: Array<{ message: string }> }).problems ?? []) process.stderr.write(`  - ${problem.message}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,134 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
+import type { FunctionDefinition } from '../../functions/definition.js';
+import type { Logger } from '../core/index.js';
+import { invokeEventGrid } from './eventgrid.js';
+import { matchRoute } from './routes.js';
+
+/** The local host reads at most this much of a request; handlers apply their own, smaller caps. */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+export interface LocalHostOptions {
+  /** Required. The functions to serve (the same list functions/index.ts registers with Azure). */
+  definitions: readonly FunctionDefinition[];
+  /** Required. */
+  logger: Logger;
+  /** Optional. Default 7071 (the Functions host's local port). */
+  port?: number;
+  /** Optional. Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface LocalHost {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the functions like the Functions host does locally: HTTP triggers under /api/<route>,
+ * `POST /admin/functions/<name>` for non-HTTP functions and `POST /runtime/webhooks/eventgrid?functionName=`
+ * for Event Grid functions. Like `func start`, function keys are not enforced locally.
+ */
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const server = createServer((req, res) => {
+    handle(options, req, res).catch((error: unknown) => {
+      options.logger.log('error', 'host.request_failed', { error: error instanceof Error ? error.message : String(error) });
+      if (!res.headersSent) send(res, { status: 500, jsonBody: { code: 'ERR_INTERNAL', detail: 'internal error' } });
+      else res.destroy();
+    });
+  });
+  await listen(server, options.port ?? 7071, options.host ?? '127.0.0.1');
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  return { url, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function handle(options: LocalHostOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const method = (req.method ?? 'GET').toUpperCase();
+  const body = await readRequest(req);
+  if (body === 'too-large') return send(res, { status: 413, jsonBody: { code: 'ERR_BODY_TOO_LARGE', detail: 'request body too large' } });
+
+  if (url.pathname === '/runtime/webhooks/eventgrid') {
+    return send(res, await invokeEventGrid(options, method, url, req.headers, body));
+  }
+  const admin = /^\/admin\/functions\/([\w-]+)$/.exec(url.pathname);
+  if (admin && method === 'POST') return send(res, await invokeAdmin(options, admin[1] as string));
+
+  const match = matchRoute(options.definitions, method, url.pathname);
+  if (match === 'method-not-allowed') return send(res, { status: 405 });
+  if (!match) return send(res, { status: 404, jsonBody: { code: 'ERR_NOT_FOUND', detail: `no function serves ${url.pathname}` } });
+  const request = new HttpRequest({
+    method,
+    url: url.toString(),
+    headers: flattenHeaders(req.headers),
+    params: match.params,
+    body: { bytes: body },
+  });
+  const context = new InvocationContext({ invocationId: randomUUID(), functionName: match.definition.name, logHandler: logHandler(options.logger) });
+  send(res, await match.definition.handler(request, context));
+}
+
+async function invokeAdmin(options: LocalHostOptions, name: string): Promise<HttpResponseInit> {
+  const definition = options.definitions.find((d) => d.name.toLowerCase() === name.toLowerCase());
+  if (!definition || definition.kind === 'http') return { status: 404 };
+  const context = new InvocationContext({ invocationId: randomUUID(), functionName: definition.name, logHandler: logHandler(options.logger) });
+  if (definition.kind === 'timer') {
+    await definition.handler({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: undefined as never }, context);
+  } else {
+    return { status: 400, jsonBody: { code: 'ERR_USE_EVENTGRID_ENDPOINT', detail: 'Event Grid functions are invoked through /runtime/webhooks/eventgrid' } };
+  }
+  return { status: 202 };
+}
+
+export function logHandler(logger: Logger): (level: string, ...args: unknown[]) => void {
+  return (level, ...args) => {
+    const mapped = level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : level === 'debug' || level === 'trace' ? 'debug' : 'info';
+    logger.log(mapped, 'function.log', { message: args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') });
+  };
+}
+
+function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  return flat;
+}
+
+async function readRequest(req: IncomingMessage): Promise<Uint8Array | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req) {
+    total += (chunk as Buffer).length;
+    if (total > MAX_REQUEST_BYTES) {
+      req.resume();
+      return 'too-large';
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function send(res: ServerResponse, response: HttpResponseInit): void {
+  const headers = new Headers(response.headers as ConstructorParameters<typeof Headers>[0]);
+  let payload: string | Uint8Array | undefined;
+  if (response.jsonBody !== undefined) {
+    payload = JSON.stringify(response.jsonBody);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  } else if (typeof response.body === 'string' || response.body instanceof Uint8Array) {
+    payload = response.body;
+  }
+  res.writeHead(response.status ?? 200, Object.fromEntries(headers));
+  res.end(payload);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

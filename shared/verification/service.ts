@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { isAppError, SingleFlight, type Clock, type Logger } from '../core/index.js';
+import type { CacheKey, ResultCache } from '../cache/index.js';
+import { parseReference, type Descriptor, type Reference } from '../oci/index.js';
+import { fingerprintPolicy, resolveLevel, selectPolicy, type TrustPolicyDocument } from '../policy/index.js';
+import type { TrustStore } from '../truststore/index.js';
+import { REASON } from './codes.js';
+import { checkPlatforms, isIndex } from './platforms.js';
+import type { RegistryReader, SignatureChecker } from './ports.js';
+import { searchSignatures } from './signatures.js';
+import { TagCache } from './tag-cache.js';
+import type { Decision, Reason, Verdict, VerificationService, VerifyOptions } from './verdict.js';
+
+export interface VerificationServiceOptions {
+  /** Required. Registry access (a RegistryClient). */
+  registry: RegistryReader;
+  /** Required. The Notary engine. */
+  checker: SignatureChecker;
+  /** Required. The parsed trust policy. */
+  policy: TrustPolicyDocument;
+  /** Required. Trust anchors. */
+  trustStore: TrustStore;
+  /** Required. */
+  clock: Clock;
+  /** Required. */
+  logger: Logger;
+  /** Required. Decides which registry hosts may be contacted. */
+  allowRegistry: (host: string) => boolean;
+  /** Optional. Verdict cache (memory and/or Table). Default: none. */
+  cache?: ResultCache;
+  /** Optional. Signatures tried per artifact. Default 50. */
+  maxSignatures?: number;
+  /** Optional. Longest lifetime of an allow verdict, seconds. Default 3600. */
+  verdictMaxAgeSeconds?: number;
+  /** Optional. Lifetime of a deny verdict, seconds (a signature may be pushed right after). Default 60. */
+  denyMaxAgeSeconds?: number;
+  /** Optional. How long tag → digest resolutions are reused, seconds. Default 30; 0 disables. */
+  tagCacheSeconds?: number;
+}
+
+/** resolve → policy → referrers → bounded fetch → verify each → decide (the product's one decision). */
+export class DefaultVerificationService implements VerificationService {
+  private readonly flights = new SingleFlight<Verdict>();
+  private readonly tags: TagCache;
+  private readonly policyFingerprint: string;
+
+  constructor(private readonly options: VerificationServiceOptions) {
+    this.tags = new TagCache((options.tagCacheSeconds ?? 30) * 1000);
+    this.policyFingerprint = fingerprintPolicy(options.policy);
+  }
+
+  /** Fingerprint of the trust policy and trust store contents: part of every cache key. */
+  async fingerprint(): Promise<string> {
+    const stores = await this.options.trustStore.fingerprint();
+    return createHash('sha256').update(`${this.policyFingerprint}\n${stores}`).digest('hex').slice(0, 32);
+  }
+
+  async verify(reference: string, options: VerifyOptions = {}): Promise<Verdict> {
+    const at = this.options.clock.now();
+    let ref: Reference;
+    try {
+      ref = parseReference(reference);
+    } catch (error) {
+      return this.verdict(at, { reference }, 'deny', [reasonOf(error, REASON.invalidReference)]);
+    }
+    const statement = selectPolicy(this.options.policy, `${ref.registry}/${ref.repository}`);
+    if (!statement) {
+      return this.verdict(at, { reference }, 'deny', [{ code: REASON.noTrustPolicy, message: `no trust policy applies to ${ref.registry}/${ref.repository}` }]);
+    }
+    const policy = { name: statement.name, level: resolveLevel(statement.signatureVerification).level };
+    if (policy.level === 'skip') {
+      return this.verdict(at, { reference, digest: ref.digest }, 'allow', [{ code: REASON.levelSkip, message: `trust policy "${statement.name}" skips verification` }], policy);
+    }
+    if (!this.options.allowRegistry(ref.registry)) {
+      return this.verdict(at, { reference }, 'deny', [{ code: REASON.registryNotAllowed, message: `registry ${ref.registry} is not allowed` }], policy);
+    }
+    let descriptor: Descriptor;
+    try {
+      descriptor = await this.resolve(ref, options.signal);
+    } catch (error) {
+      const proven = isAppError(error) && error.kind === 'verification-failed';
+      const code = proven ? REASON.manifestNotFound : REASON.registryUnavailable;
+      return this.verdict(at, { reference }, proven ? 'deny' : 'inconclusive', [reasonOf(error, code)], policy);
+    }
+    const subject = { reference, digest: descriptor.digest, mediaType: descriptor.mediaType };
+    const key: CacheKey = { registry: ref.registry, repository: ref.repository, digest: descriptor.digest, fingerprint: await this.fingerprint() };
+    const cacheable = options.requirePlatforms === undefined;
+    if (cacheable && !options.bypassCache && this.options.cache) {
+      const hit = await this.options.cache.get(key, at);
+      if (hit) return { ...hit.verdict, subject };
+    }
+    const flightKey = `${key.registry}/${key.repository}@${key.digest}#${key.fingerprint}#${JSON.stringify(options.requirePlatforms ?? null)}`;
+    const verdict = await this.flights.run(flightKey, async () => {
+      const search = { registry: this.options.registry, checker: this.options.checker, trustStore: this.options.trustStore, logger: this.options.logger,
+        repository: ref, statement, level: policy.level, maxSignatures: this.options.maxSignatures ?? 50, at, signal: options.signal };
+      let result = await searchSignatures({ ...search, subject: descriptor });
+      if (options.requirePlatforms !== undefined && isIndex(descriptor) && result.decision !== 'inconclusive') {
+        result = await checkPlatforms(search, descriptor, result, options.requirePlatforms);
+      }
+      const expiresAt = result.decision === 'allow' ? earliestExpiry(result.outcomes) : undefined;
+      const made = this.verdict(at, subject, result.decision, result.reasons, policy, result.outcomes, expiresAt);
+      if (cacheable && made.decision !== 'inconclusive') await this.options.cache?.put({ key, verdict: made, source: 'request', storedAt: made.verifiedAt });
+      return made;
+    });
+    this.options.logger.log('info', 'verification.decided', { reference, digest: descriptor.digest, decision: verdict.decision, codes: verdict.reasons.map((r) => r.code) });
+    return { ...verdict, subject };
+  }
+
+  private async resolve(ref: Reference, signal?: AbortSignal): Promise<Descriptor> {
+    const text = ref.toString();
+    const nowMs = this.options.clock.now().getTime();
+    const cached = this.tags.get(text, nowMs);
+    if (cached) return cached;
+    const descriptor = await this.options.registry.resolve(ref, { signal });
+    if (!ref.digest) this.tags.set(text, descriptor, nowMs);
+    return descriptor;
+  }
+
+  private verdict(at: Date, subject: Verdict['subject'], decision: Decision, reasons: Reason[], policy?: Verdict['policy'],
+    signatures: Verdict['signatures'] = [], outcomeExpiry?: Date): Verdict {
+    const maxAge = decision === 'allow' ? (this.options.verdictMaxAgeSeconds ?? 3600) : decision === 'deny' ? (this.options.denyMaxAgeSeconds ?? 60) : 0;
+    let expires = at.getTime() + maxAge * 1000;
+    if (outcomeExpiry && outcomeExpiry.getTime() < expires) expires = Math.max(outcomeExpiry.getTime(), at.getTime());
+    return { subject, decision, ...(policy ? { policy } : {}), signatures, reasons, verifiedAt: at.toISOString(), expiresAt: new Date(expires).toISOString() };
+  }
+}
+
+function earliestExpiry(outcomes: Verdict['signatures']): Date | undefined {
+  const passing = outcomes.filter((o) => o.ok && o.expiresAt).map((o) => Date.parse(o.expiresAt as string));
+  return passing.length > 0 ? new Date(Math.min(...passing)) : undefined;
+}
+
+function reasonOf(error: unknown, code: string): Reason {
+  if (isAppError(error)) return { code, message: `${error.code}: ${error.message}` };
+  return { code, message: error instanceof Error ? error.message : String(error) };
+}
