@@ -1,0 +1,111 @@
+import { isAbortError, isAppError, type Logger } from '../core/index.js';
+import type { Decision, Reason, Verdict, VerificationService } from '../verification/verdict.js';
+import { REASON } from './constants.js';
+import type { CheckedImage } from './image-ref.js';
+
+/** What admission knows about one distinct image after verification (or after the deadline passed). */
+export interface ImageVerdict {
+  image: string;
+  decision: Decision;
+  /** The verified manifest digest; set whenever decision is 'allow'. */
+  digest?: string;
+  reasons: Reason[];
+  /** The service's verdict, when it answered in time. */
+  verdict?: Verdict;
+}
+
+export interface VerifyImagesOptions {
+  /** Required. Fires at the answer deadline: verification is aborted and anything pending becomes inconclusive. */
+  signal: AbortSignal;
+  /** Optional. Default: silent. */
+  logger?: Logger;
+}
+
+const DIGEST = /^sha(256:[a-f0-9]{64}|512:[a-f0-9]{128})$/;
+
+/**
+ * Verifies the distinct images concurrently and returns one ImageVerdict per image, in input order, no later
+ * than the signal fires. Never throws: service errors, malformed verdicts and the deadline all become values.
+ */
+export async function verifyImages(
+  images: readonly CheckedImage[],
+  service: VerificationService,
+  options: VerifyImagesOptions,
+): Promise<Map<string, ImageVerdict>> {
+  const unique = [...new Map(images.map((image) => [image.image, image])).values()];
+  const settled = new Map<string, ImageVerdict>();
+  const tasks = unique.map(async (image) => {
+    const result = image.ok ? await verifyOne(image, service, options) : invalid(image);
+    if (!options.signal.aborted) settled.set(image.image, result);
+  });
+  await untilAborted(Promise.all(tasks), options.signal);
+  const results = new Map<string, ImageVerdict>();
+  for (const image of unique) {
+    results.set(image.image, settled.get(image.image) ?? deadline(image.image));
+  }
+  const pending = unique.length - settled.size;
+  if (pending > 0) options.logger?.log('warn', 'admission.deadline', { pending, images: unique.length });
+  return results;
+}
+
+async function verifyOne(image: CheckedImage & { ok: true }, service: VerificationService, options: VerifyImagesOptions): Promise<ImageVerdict> {
+  try {
+    const verdict = await service.verify(image.image, { signal: options.signal });
+    return fromVerdict(image, verdict);
+  } catch (error) {
+    if (options.signal.aborted && (isAbortError(error) || isAbortError(options.signal.reason))) return deadline(image.image);
+    if (isAppError(error)) {
+      const decision: Decision = error.kind === 'invalid-input' || error.kind === 'verification-failed' ? 'deny' : 'inconclusive';
+      const message = error.kind === 'internal' ? 'internal error' : error.message;
+      return { image: image.image, decision, reasons: [{ code: error.code, message }] };
+    }
+    options.logger?.log('error', 'admission.verify-threw', { image: image.image, message: error instanceof Error ? error.message : String(error) });
+    return { image: image.image, decision: 'inconclusive', reasons: [{ code: REASON.verifyFailed, message: 'verification failed unexpectedly' }] };
+  }
+}
+
+/** A verdict is only trusted to allow when it names a well-formed digest that agrees with a digest the pod spec pinned. */
+function fromVerdict(image: CheckedImage & { ok: true }, verdict: Verdict): ImageVerdict {
+  const digest = verdict.subject.digest;
+  const reasons = verdict.reasons.length > 0 ? verdict.reasons : defaultReasons(verdict.decision);
+  switch (verdict.decision) {
+    case 'allow':
+      if (digest === undefined || !DIGEST.test(digest)) {
+        return { image: image.image, decision: 'inconclusive', reasons: [{ code: REASON.noDigest, message: 'the verdict names no manifest digest' }], verdict };
+      }
+      if (image.digest !== undefined && image.digest !== digest) {
+        const message = `verified ${digest} but the pod asks for ${image.digest}`;
+        return { image: image.image, decision: 'deny', reasons: [{ code: REASON.digestMismatch, message }], verdict };
+      }
+      return { image: image.image, decision: 'allow', digest, reasons, verdict };
+    case 'deny':
+    case 'inconclusive':
+      return { image: image.image, decision: verdict.decision, reasons, verdict };
+  }
+}
+
+function defaultReasons(decision: Decision): Reason[] {
+  return decision === 'allow' ? [] : [{ code: REASON.denied, message: `verification returned ${decision}` }];
+}
+
+function invalid(image: CheckedImage & { ok: false }): ImageVerdict {
+  return { image: image.image, decision: 'deny', reasons: [{ code: REASON.invalidImage, message: image.message }] };
+}
+
+function deadline(image: string): ImageVerdict {
+  return { image, decision: 'inconclusive', reasons: [{ code: REASON.deadline, message: 'verification did not finish before the admission deadline' }] };
+}
+
+async function untilAborted(work: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([work, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
