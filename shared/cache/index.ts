@@ -1,0 +1,10 @@
+export type { CacheKey, CachedVerdict, DuePage, ResultCache, VerdictSource } from './port.js';
+export { CacheError, CACHE_ERROR_CODES } from './errors.js';
+export { MemoryResultCache } from './memory.js';
+export type { MemoryResultCacheOptions } from './memory.js';
+export { TableResultCache } from './table.js';
+export type { TableResultCacheOptions } from './table.js';
+export { TieredResultCache } from './tiered.js';
+export { createVerdictTableClient, DEFAULT_VERDICT_TABLE } from './client.js';
+export type { VerdictTableTarget } from './client.js';
+export { encodeKeyPart, decodeKeyPart, toTableKeys, splitKey } from './keys.js';

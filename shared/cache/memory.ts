@@ -1,0 +1,97 @@
+import { systemClock } from '../core/index.js';
+import type { Clock } from '../core/index.js';
+import type { CachedVerdict, CacheKey, DuePage, ResultCache } from './port.js';
+import { digestScope, toMemoryKey } from './keys.js';
+import { expiresAtMs, isLive, isStorable, replaces } from './rules.js';
+import { compareDue, decodeContinuation, encodeContinuation } from './due-cursor.js';
+
+export interface MemoryResultCacheOptions {
+  /** Required. Most entries kept; the least recently used one is evicted past it. */
+  maxEntries: number;
+  /** Optional. Only used to drop expired entries on put. Default: the system clock. */
+  clock?: Clock;
+}
+
+/**
+ * The in-process tier: a bounded LRU over a Map (insertion order = recency), with a per-digest index so
+ * deleteDigest does not scan. Entries are shared references: callers must treat them as immutable.
+ */
+export class MemoryResultCache implements ResultCache {
+  private readonly entries = new Map<string, CachedVerdict>();
+  /** digest scope → memory keys of that digest's verdicts (one per fingerprint). */
+  private readonly byDigest = new Map<string, Set<string>>();
+  private readonly maxEntries: number;
+  private readonly clock: Clock;
+
+  constructor(options: MemoryResultCacheOptions) {
+    if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
+      throw new RangeError('MemoryResultCache maxEntries must be a positive integer');
+    }
+    this.maxEntries = options.maxEntries;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async get(key: CacheKey, at: Date): Promise<CachedVerdict | undefined> {
+    const id = toMemoryKey(key);
+    const entry = this.entries.get(id);
+    if (entry === undefined) return undefined;
+    if (!isLive(entry, at)) {
+      this.remove(id, entry.key);
+      return undefined;
+    }
+    this.entries.delete(id);
+    this.entries.set(id, entry);
+    return entry;
+  }
+
+  async put(entry: CachedVerdict): Promise<void> {
+    if (!isStorable(entry) || !isLive(entry, this.clock.now())) return;
+    const id = toMemoryKey(entry.key);
+    const existing = this.entries.get(id);
+    if (existing !== undefined && !replaces(entry, existing.verdict.verifiedAt)) return;
+    this.entries.delete(id);
+    this.entries.set(id, entry);
+    const scope = digestScope(entry.key.registry, entry.key.repository, entry.key.digest);
+    let ids = this.byDigest.get(scope);
+    if (ids === undefined) this.byDigest.set(scope, (ids = new Set()));
+    ids.add(id);
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.entries().next().value;
+      if (oldest === undefined) break;
+      this.remove(oldest[0], oldest[1].key);
+    }
+  }
+
+  async deleteDigest(registry: string, repository: string, digest: string): Promise<void> {
+    const scope = digestScope(registry, repository, digest);
+    for (const id of this.byDigest.get(scope) ?? []) this.entries.delete(id);
+    this.byDigest.delete(scope);
+  }
+
+  /** Scans every entry (the memory tier is small); ordered by (expiresAt, key). */
+  async listDue(before: Date, limit: number, continuation?: string): Promise<DuePage> {
+    const after = decodeContinuation(continuation);
+    const due = [...this.entries]
+      .map(([id, entry]) => ({ position: { at: expiresAtMs(entry), key: id }, entry }))
+      .filter(({ position }) => position.at < before.getTime() && (after === undefined || compareDue(position, after) > 0))
+      .sort((a, b) => compareDue(a.position, b.position));
+    const page = due.slice(0, Math.max(0, limit));
+    const last = page.at(-1);
+    return {
+      entries: page.map(({ entry }) => entry),
+      ...(due.length > page.length && last !== undefined ? { continuation: encodeContinuation(last.position) } : {}),
+    };
+  }
+
+  private remove(id: string, key: CacheKey): void {
+    this.entries.delete(id);
+    const scope = digestScope(key.registry, key.repository, key.digest);
+    const ids = this.byDigest.get(scope);
+    ids?.delete(id);
+    if (ids !== undefined && ids.size === 0) this.byDigest.delete(scope);
+  }
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/core/index.js';
+import { MemoryResultCache } from '../../../shared/cache/index.js';
+import { BASE_KEY, cachedVerdict } from './verdict-factory.js';
+
+const T0 = new Date('2026-11-01T12:00:00Z');
+
+function cache(maxEntries = 10): MemoryResultCache {
+  return new MemoryResultCache({ maxEntries, clock: new ManualClock(T0) });
+}
+
+describe('MemoryResultCache', () => {
+  it('returns a stored verdict until it expires, then misses', async () => {
+    const c = cache();
+    const entry = cachedVerdict();
+    await c.put(entry);
+    expect(await c.get(BASE_KEY, T0)).toBe(entry);
+    expect(await c.get(BASE_KEY, new Date('2026-11-02T00:00:00Z'))).toBeUndefined();
+    expect(c.size).toBe(0);
+  });
+
+  it.each([
+    ['digest', { digest: 'sha256:' + 'b'.repeat(64) }],
+    ['fingerprint', { fingerprint: 'e'.repeat(64) }],
+    ['repository', { repository: 'team/other' }],
+    ['registry', { registry: 'other.azurecr.io' }],
+  ])('misses when the %s differs', async (_field, change) => {
+    const c = cache();
+    await c.put(cachedVerdict());
+    expect(await c.get({ ...BASE_KEY, ...change }, T0)).toBeUndefined();
+  });
+
+  it('does not store inconclusive or already-expired verdicts', async () => {
+    const c = cache();
+    await c.put(cachedVerdict({ decision: 'inconclusive' }));
+    await c.put(cachedVerdict({ key: { digest: 'sha256:' + 'c'.repeat(64) }, expiresAt: '2026-11-01T11:00:00Z' }));
+    expect(c.size).toBe(0);
+  });
+
+  it('keeps the verdict with the newer verifiedAt when writes arrive out of order', async () => {
+    const c = cache();
+    const newer = cachedVerdict({ decision: 'deny', verifiedAt: '2026-11-01T10:00:00Z' });
+    await c.put(newer);
+    await c.put(cachedVerdict({ decision: 'allow', verifiedAt: '2026-11-01T09:00:00Z' }));
+    expect((await c.get(BASE_KEY, T0))?.verdict.decision).toBe('deny');
+  });
+
+  it('evicts the least recently used entry past maxEntries', async () => {
+    const c = cache(2);
+    const keyOf = (n: string) => ({ ...BASE_KEY, digest: 'sha256:' + n.repeat(64) });
+    await c.put(cachedVerdict({ key: keyOf('1') }));
+    await c.put(cachedVerdict({ key: keyOf('2') }));
+    await c.get(keyOf('1'), T0); // 1 is now the most recent
+    await c.put(cachedVerdict({ key: keyOf('3') }));
+    expect(await c.get(keyOf('2'), T0)).toBeUndefined();
+    expect(await c.get(keyOf('1'), T0)).toBeDefined();
+    expect(await c.get(keyOf('3'), T0)).toBeDefined();
+  });
+
+  it('deleteDigest removes the verdicts of every fingerprint and nothing else', async () => {
+    const c = cache();
+    await c.put(cachedVerdict({ key: { fingerprint: '1' } }));
+    await c.put(cachedVerdict({ key: { fingerprint: '2' } }));
+    const other = cachedVerdict({ key: { digest: 'sha256:' + 'd'.repeat(64) } });
+    await c.put(other);
+    await c.deleteDigest(BASE_KEY.registry, BASE_KEY.repository, BASE_KEY.digest);
+    expect(c.size).toBe(1);
+    expect(await c.get(other.key, T0)).toBe(other);
+  });
+
+  it('lists due entries oldest first across pages', async () => {
+    const c = cache();
+    const hours = [5, 1, 3, 2, 4];
+    for (const h of hours) {
+      await c.put(cachedVerdict({ key: { digest: `sha256:${h}` }, expiresAt: `2026-11-01T${String(12 + h).padStart(2, '0')}:00:00Z` }));
+    }
+    const before = new Date('2026-11-01T16:30:00Z'); // h = 1..4 are due
+    const first = await c.listDue(before, 3);
+    expect(first.entries.map((e) => e.key.digest)).toEqual(['sha256:1', 'sha256:2', 'sha256:3']);
+    const second = await c.listDue(before, 3, first.continuation);
+    expect(second.entries.map((e) => e.key.digest)).toEqual(['sha256:4']);
+    expect(second.continuation).toBeUndefined();
+  });
+
+  it('rejects a non-positive maxEntries', () => {
+    expect(() => new MemoryResultCache({ maxEntries: 0 })).toThrow(RangeError);
+  });
+});
