@@ -1,0 +1,43 @@
+/**
+ * Registry scopes (spec "Registry Scopes Constraints" and "Selecting a trust policy based on artifact URI").
+ */
+import { ERR_POLICY_ARTIFACT_SCOPE_INVALID, MAX_SCOPE_LENGTH, SCOPE_DOMAIN_PATTERN, SCOPE_REPOSITORY_PATTERN, WILDCARD } from './constants.js';
+import { PolicyError } from './errors.js';
+import type { TrustPolicyDocument, TrustPolicyStatement } from './types.js';
+
+export type ScopeFormat = 'valid' | 'invalid' | 'wildcard';
+
+/**
+ * Classifies a non-global scope: `registry[:port]/repository` without scheme, tag or digest; any `*` inside
+ * it is `wildcard` (only the lone `*` is a scope).
+ */
+export function registryScopeFormat(scope: string): ScopeFormat {
+  if (scope.length > 1 && scope.includes(WILDCARD)) return 'wildcard';
+  if (scope.length > MAX_SCOPE_LENGTH) return 'invalid';
+  const slash = scope.indexOf('/');
+  if (slash < 0) return 'invalid';
+  const domain = scope.slice(0, slash);
+  const repository = scope.slice(slash + 1);
+  return SCOPE_DOMAIN_PATTERN.test(domain) && SCOPE_REPOSITORY_PATTERN.test(repository) ? 'valid' : 'invalid';
+}
+
+/**
+ * The statement that applies to an artifact's repository (`registry/repository`, exactly as written in scopes,
+ * no normalisation): the statement listing it, else the global `*` statement, else undefined (the artifact
+ * is untrusted). Throws PolicyError ERR_POLICY_ARTIFACT_SCOPE_INVALID when `repository` is not a valid scope.
+ */
+export function selectPolicy(document: TrustPolicyDocument, repository: string): TrustPolicyStatement | undefined {
+  if (repository === WILDCARD || registryScopeFormat(repository) !== 'valid') {
+    throw new PolicyError(
+      ERR_POLICY_ARTIFACT_SCOPE_INVALID,
+      'invalid-input',
+      `"${repository}" is not a fully qualified repository (registry/repository, without tag or digest)`,
+    );
+  }
+  let global: TrustPolicyStatement | undefined;
+  for (const statement of document.trustPolicies) {
+    if (statement.registryScopes.includes(repository)) return statement;
+    if (statement.registryScopes.includes(WILDCARD)) global = statement;
+  }
+  return global;
+}
