@@ -60,12 +60,13 @@ export function parseCoseEnvelope(bytes: Uint8Array): ParsedEnvelope {
   const unprotectedHeader = checkLabels(unprotected, 'unprotected');
   checkBuckets(protectedHeader, unprotectedHeader);
 
+  const signed = validateSignedAttributes(protectedView(protectedHeader));
   const parsed: ParsedEnvelope = {
     kind: 'cose',
     mediaType: MEDIA_TYPE_COSE,
     payloadBytes: payload,
     payload: parsePayload(payload),
-    signed: validateSignedAttributes(protectedView(protectedHeader)),
+    signed,
     signature,
     signedBytes: encodeSigStructure(protectedBytes, payload),
     certificateChain: certificateChain(unprotectedHeader.get(COSE_LABEL_X5CHAIN)),
