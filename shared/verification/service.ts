@@ -61,6 +61,7 @@ export class DefaultVerificationService implements VerificationService {
     try {
       ref = parseReference(reference);
     } catch (error) {
+      if (!isAppError(error)) throw error;
       return this.verdict(at, { reference }, 'deny', [reasonOf(error, REASON.invalidReference)]);
     }
     const statement = selectPolicy(this.options.policy, `${ref.registry}/${ref.repository}`);
