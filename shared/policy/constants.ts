@@ -35,6 +35,9 @@ export const SCOPE_DOMAIN_PATTERN =
 export const SCOPE_REPOSITORY_PATTERN =
   /^[a-z0-9]+(?:(?:[._]|__|-*)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-*)[a-z0-9]+)*)*$/;
 
+/** An OCI digest (image-spec descriptor grammar): `algorithm:encoded`. */
+export const DIGEST_PATTERN = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
 /** Longest accepted registry scope (distribution caps a full reference name at 255 characters). */
 export const MAX_SCOPE_LENGTH = 255;
 

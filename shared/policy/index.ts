@@ -5,7 +5,7 @@
  */
 export { parseTrustPolicy, parseBlobTrustPolicy, selectBlobPolicy } from './parse.js';
 export { validateTrustPolicy, validateBlobTrustPolicy } from './validate.js';
-export { selectPolicy, registryScopeFormat } from './scopes.js';
+export { selectPolicy, selectPolicyForReference, registryScopeFormat } from './scopes.js';
 export type { ScopeFormat } from './scopes.js';
 export { resolveLevel, LEVEL_TABLE } from './levels.js';
 export { trustStoreRefs, parseTrustStoreRef, isValidStoreName } from './trust-stores.js';

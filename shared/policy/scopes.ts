@@ -1,7 +1,7 @@
 /**
  * Registry scopes (spec "Registry Scopes Constraints" and "Selecting a trust policy based on artifact URI").
  */
-import { ERR_POLICY_ARTIFACT_SCOPE_INVALID, MAX_SCOPE_LENGTH, SCOPE_DOMAIN_PATTERN, SCOPE_REPOSITORY_PATTERN, WILDCARD } from './constants.js';
+import { DIGEST_PATTERN, ERR_POLICY_ARTIFACT_SCOPE_INVALID, MAX_SCOPE_LENGTH, SCOPE_DOMAIN_PATTERN, SCOPE_REPOSITORY_PATTERN, WILDCARD } from './constants.js';
 import { PolicyError } from './errors.js';
 import type { TrustPolicyDocument, TrustPolicyStatement } from './types.js';
 
@@ -40,4 +40,17 @@ export function selectPolicy(document: TrustPolicyDocument, repository: string):
     if (statement.registryScopes.includes(WILDCARD)) global = statement;
   }
   return global;
+}
+
+/**
+ * selectPolicy for a full artifact reference `registry/repository@algorithm:encoded`; the scope key is
+ * everything before the last `@` (spec "Selecting a trust policy based on artifact URI"; tags must have been
+ * resolved to a digest first). Throws PolicyError ERR_POLICY_ARTIFACT_SCOPE_INVALID for any other form.
+ */
+export function selectPolicyForReference(document: TrustPolicyDocument, reference: string): TrustPolicyStatement | undefined {
+  const at = reference.lastIndexOf('@');
+  if (at < 0 || !DIGEST_PATTERN.test(reference.slice(at + 1))) {
+    throw new PolicyError(ERR_POLICY_ARTIFACT_SCOPE_INVALID, 'invalid-input', `"${reference}" is not a registry/repository@digest reference`);
+  }
+  return selectPolicy(document, reference.slice(0, at));
 }

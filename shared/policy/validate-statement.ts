@@ -47,8 +47,9 @@ export function statementProblems(value: unknown, path: string, kind: DocumentKi
     if (isGlobal) add('SKIP_GLOBAL', 'the skip level cannot apply globally (spec: skip needs explicit scopes)', path);
     return problems;
   }
-  if (stores.length === 0 || identities.length === 0) {
-    const missing = stores.length === 0 ? 'trustStores' : 'trustedIdentities';
+  const storesMissing = isAbsentOrEmpty(value.trustStores);
+  if (storesMissing || isAbsentOrEmpty(value.trustedIdentities)) {
+    const missing = storesMissing ? 'trustStores' : 'trustedIdentities';
     add('TRUST_MISSING', 'both trustStores and trustedIdentities must be specified', `${path}.${missing}`);
   }
   stores.forEach((entry, i) => {
@@ -57,6 +58,10 @@ export function statementProblems(value: unknown, path: string, kind: DocumentKi
   });
   identityProblems(identities, `${path}.trustedIdentities`, add);
   return problems;
+}
+
+function isAbsentOrEmpty(value: unknown): boolean {
+  return value === undefined || (Array.isArray(value) && value.length === 0);
 }
 
 type Add = (code: PolicyProblem['code'], message: string, at: string) => void;
