@@ -49,3 +49,13 @@ export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 export const DOCKER_HUB_REGISTRY = 'docker.io';
 export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 export const DOCKER_HUB_LEGACY_NAMES: readonly string[] = ['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'];
+
+/** Token service (Docker token spec; ACR OAuth2 endpoints, platform-notes "ACR"). */
+export const TOKEN_CLIENT_ID = 'trustgate';
+export const TOKEN_DEFAULT_EXPIRES_IN_SECONDS = 60;
+/** Tokens are refreshed this long before they expire, so a request never carries one that lapses in flight. */
+export const TOKEN_EXPIRY_MARGIN_MS = 10_000;
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+export const ACR_AAD_SCOPE = 'https://containerregistry.azure.net/.default';
+export const ACR_EXCHANGE_PATH = '/oauth2/exchange';
+export const ACR_HOST_SUFFIXES: readonly string[] = ['.azurecr.io', '.azurecr.cn', '.azurecr.us'];

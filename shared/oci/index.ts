@@ -1,2 +1,22 @@
+/** The oci module: image references, registry reads (resolve, manifests, blobs, referrers) and registry auth. */
 export * from './constants.js';
 export type { Descriptor, ImageIndex, ImageManifest, Platform, RepositoryRef } from './types.js';
+export { RegistryError } from './errors.js';
+export type { OciErrorEntry, RegistryErrorCode, RegistryErrorOptions } from './errors.js';
+export { Reference, parseReference, registryApiHost } from './reference.js';
+export { parseDigest, isDigest, computeDigest, digestMatches, referrersTagFor } from './digest.js';
+export type { ParsedDigest } from './digest.js';
+export { isForbiddenAddress } from './address.js';
+export type { HostResolver } from './address.js';
+export { parseManifestBytes, isIndexMediaType, isManifestMediaType } from './manifest.js';
+export type { ParsedManifest } from './manifest.js';
+export { RegistryClient } from './client.js';
+export type { FetchedManifest } from './client.js';
+export type { RegistryClientOptions, RequestOptions, FetchOptions, ReferrersOptions } from './session.js';
+export type { ReferrersMode } from './referrers.js';
+export type { Sleep } from './transport.js';
+export { parseChallenge } from './auth/challenge.js';
+export type { AuthChallenge } from './auth/challenge.js';
+export { staticCredentials, dockerConfigCredentials } from './auth/credentials.js';
+export type { CredentialProvider, RegistryCredential } from './auth/credentials.js';
+export type { AadTokenProvider } from './auth/acr.js';

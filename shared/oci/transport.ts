@@ -1,0 +1,167 @@
+import { discardBody, isAbortError, timeoutSignal } from '../core/index.js';
+import type { Clock, FetchLike, Logger } from '../core/index.js';
+import type { AddressGuard } from './address.js';
+import { HEADER_RETRY_AFTER } from './constants.js';
+import { RegistryError } from './errors.js';
+
+/** Waits `ms` unless `signal` aborts first. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export const defaultSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+export interface TransportSettings {
+  fetch: FetchLike;
+  clock: Clock;
+  logger: Logger;
+  sleep: Sleep;
+  guard: AddressGuard;
+  /** Per attempt, headers and body together. */
+  timeoutMs: number;
+  /** Extra attempts after the first on 5xx, 429 and connection errors. */
+  retries: number;
+  backoffMs: number;
+  /** A 429 whose Retry-After is longer than this is not waited for. */
+  maxRetryAfterMs: number;
+  maxRedirects: number;
+  /** Hosts (`host[:port]`) reachable over plain http. */
+  isPlainHttp: (host: string) => boolean;
+}
+
+export interface SendInit {
+  method: 'GET' | 'HEAD' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Sent to the original origin only, never across a redirect to another origin. */
+  authorization?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * One logical HTTP exchange with bounded time, retries and redirects. Answers of any status are returned
+ * (the caller maps them to errors with the body in hand); connection failures and timeouts throw
+ * RegistryError (inconclusive). Redirects are followed by hand so credentials never leave their origin.
+ */
+export class Transport {
+  constructor(private readonly settings: TransportSettings) {}
+
+  async send(url: URL, init: SendInit): Promise<Response> {
+    const { retries } = this.settings;
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.sendFollowingRedirects(url, init, attempt < retries);
+      if (response === 'retry') {
+        await this.pause(this.backoff(attempt), init.signal);
+        continue;
+      }
+      if (attempt >= retries || !isRetryableStatus(response.status)) return response;
+      const delay = this.retryDelay(response, attempt);
+      if (delay === undefined) return response;
+      await discardBody(response);
+      this.settings.logger.log('warn', 'oci.retry', { url: redact(url), status: response.status, attempt: attempt + 1, delayMs: delay });
+      await this.pause(delay, init.signal);
+    }
+  }
+
+  private async sendFollowingRedirects(start: URL, init: SendInit, mayRetry: boolean): Promise<Response | 'retry'> {
+    let url = start;
+    for (let hop = 0; hop <= this.settings.maxRedirects; hop++) {
+      await this.settings.guard.check(url);
+      const sameOrigin = url.origin === start.origin;
+      const headers: Record<string, string> = { ...init.headers, ...(init.authorization && sameOrigin ? { authorization: init.authorization } : {}) };
+      const signal = timeoutSignal(this.settings.timeoutMs, init.signal);
+      let response: Response;
+      try {
+        response = await this.settings.fetch(url, { method: init.method, headers, body: init.body ?? null, redirect: 'manual', signal });
+      } catch (error) {
+        const failure = this.networkError(error, url, init.signal);
+        if (failure.code === 'ERR_REGISTRY_CONNECTION' && mayRetry) {
+          this.settings.logger.log('warn', 'oci.retry', { url: redact(url), error: failure.message });
+          return 'retry';
+        }
+        throw failure;
+      }
+      // A POST carries secrets in its body (token requests): its redirects are never followed.
+      if (!isRedirect(response.status) || init.method === 'POST') return response;
+      const location = response.headers.get('location');
+      await discardBody(response);
+      if (!location) throw new RegistryError('ERR_INVALID_RESPONSE', 'inconclusive', `redirect ${response.status} without Location from ${redact(url)}`, { status: response.status });
+      url = this.redirectTarget(url, location);
+    }
+    throw new RegistryError('ERR_TOO_MANY_REDIRECTS', 'inconclusive', `more than ${this.settings.maxRedirects} redirects from ${redact(start)}`);
+  }
+
+  /** Only http(s); never from https down to http unless the target host is explicitly plain-http. */
+  private redirectTarget(from: URL, location: string): URL {
+    let target: URL;
+    try {
+      target = new URL(location, from);
+    } catch (error) {
+      throw new RegistryError('ERR_REDIRECT_REFUSED', 'inconclusive', `unusable redirect Location from ${redact(from)}`, { cause: error });
+    }
+    const downgrade = from.protocol === 'https:' && target.protocol === 'http:' && !this.settings.isPlainHttp(target.host);
+    if ((target.protocol !== 'https:' && target.protocol !== 'http:') || downgrade) {
+      throw new RegistryError('ERR_REDIRECT_REFUSED', 'inconclusive', `refusing redirect from ${redact(from)} to ${target.protocol}//${target.host}`);
+    }
+    return target;
+  }
+
+  private retryDelay(response: Response, attempt: number): number | undefined {
+    if (response.status !== 429) return this.backoff(attempt);
+    const header = response.headers.get(HEADER_RETRY_AFTER);
+    if (header === null) return this.backoff(attempt);
+    const delay = parseRetryAfter(header, this.settings.clock.now());
+    return delay === undefined || delay > this.settings.maxRetryAfterMs ? undefined : delay;
+  }
+
+  private backoff(attempt: number): number {
+    return this.settings.backoffMs * 2 ** attempt;
+  }
+
+  private async pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await this.settings.sleep(ms, signal);
+    } catch (error) {
+      throw new RegistryError('ERR_REGISTRY_ABORTED', 'inconclusive', 'registry request aborted by the caller', { cause: error });
+    }
+  }
+
+  private networkError(error: unknown, url: URL, callerSignal: AbortSignal | undefined): RegistryError {
+    if (error instanceof RegistryError) return error;
+    if (callerSignal?.aborted) return new RegistryError('ERR_REGISTRY_ABORTED', 'inconclusive', `request to ${redact(url)} aborted by the caller`, { cause: error });
+    if (isAbortError(error)) return new RegistryError('ERR_REGISTRY_TIMEOUT', 'inconclusive', `no answer from ${redact(url)} within ${this.settings.timeoutMs} ms`, { cause: error });
+    return new RegistryError('ERR_REGISTRY_CONNECTION', 'inconclusive', `cannot reach ${redact(url)}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when unusable. */
+export function parseRetryAfter(header: string, now: Date): number | undefined {
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now.getTime());
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || (status >= 500 && status <= 599 && status !== 501);
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+/** URLs in logs and messages without query strings (pre-signed storage URLs carry secrets there). */
+export function redact(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
