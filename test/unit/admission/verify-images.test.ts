@@ -32,7 +32,7 @@ describe('verifyImages', () => {
 
   it('never calls the service for a malformed reference', async () => {
     const service = new FakeVerificationService();
-    await verifyImages(checked('UPPER/case', ''), service, { signal: open() });
+    await verifyImages(checked('registry.test/UPPER/case', 'a b', ''), service, { signal: open() });
     expect(service.calls).toEqual([]);
   });
 
