@@ -96,6 +96,12 @@ function reasonText(verdict: ImageVerdict): string {
   return first ? `${first.code}: ${first.message}` : `${REASON.denied}: verification returned ${verdict.decision}`;
 }
 
+/** The key as Gatekeeper will look it up; never throws, whatever the value (a hostile toJSON included). */
 function keyText(key: unknown): string {
-  return typeof key === 'string' ? key : (JSON.stringify(key) ?? String(key)).slice(0, MAX_REFERENCE_LENGTH);
+  if (typeof key === 'string') return key;
+  try {
+    return (JSON.stringify(key) ?? String(key)).slice(0, MAX_REFERENCE_LENGTH);
+  } catch {
+    return '[unprintable key]';
+  }
 }
