@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import { TRUST_STORE_ERROR_CODES as CODES } from './constants.js';
+import { TrustStoreError } from './errors.js';
+import type { TrustStore, TrustStoreType } from './port.js';
+
+/**
+ * Several stores behind one: the first store that has the named store answers. Only "not found" passes the
+ * question on; an invalid store is an error and is never hidden by a later store with the same name.
+ */
+export class CompositeTrustStore implements TrustStore {
+  private readonly stores: readonly TrustStore[];
+
+  /** `stores` in lookup order. */
+  constructor(stores: readonly TrustStore[]) {
+    this.stores = [...stores];
+  }
+
+  async getCertificates(type: TrustStoreType, name: string): Promise<readonly X509Certificate[]> {
+    for (const store of this.stores) {
+      try {
+        return await store.getCertificates(type, name);
+      } catch (error) {
+        if (error instanceof TrustStoreError && error.code === CODES.notFound) continue;
+        throw error;
+      }
+    }
+    throw new TrustStoreError(CODES.notFound, `trust store ${type}:${name} does not exist in any configured source`);
+  }
+
+  /** Hash of the member fingerprints in lookup order (order decides which store answers, so it counts). */
+  async fingerprint(): Promise<string> {
+    const prints = await Promise.all(this.stores.map((store) => store.fingerprint()));
+    return createHash('sha256').update(prints.join('\n')).digest('hex');
+  }
+}
