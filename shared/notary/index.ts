@@ -28,3 +28,5 @@ export {
   encodeSigStructure,
 } from './envelope/index.js';
 export type { ParsedEnvelope, SignedAttributes, AlgorithmInfo, SignatureAlgorithm } from './envelope/index.js';
+export { verifySignature } from './verifier.js';
+export type { VerifySignatureInput, RevocationPort, ChainRevocationStatus } from './checks/context.js';
