@@ -27,3 +27,5 @@ export { parseProviderRequest, answerProviderRequest } from './gatekeeper.js';
 export type { ProviderItem, ProviderResponse, ProviderKind, ProviderDeps } from './gatekeeper.js';
 export { toRatifyResult } from './ratify.js';
 export type { RatifyResult, RatifyVerifierReport } from './ratify.js';
+export { ADMISSION_DEFAULTS } from './settings.js';
+export type { AdmissionSettings } from './settings.js';
