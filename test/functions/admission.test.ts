@@ -8,7 +8,7 @@ import { createCa, createCertificate, PKI_NOW } from '../helpers/pki/index.js';
 import { EKU } from '../helpers/pki/extensions.js';
 import { digestOf, FakeVerificationService } from '../unit/admission/fake-verification.js';
 import { loadReview, withImages, WORKLOAD_FIXTURES } from '../unit/admission/reviews.js';
-import { bodyOf, context, webhookRequest } from './admission-request.js';
+import { bodyOf, context, webhookRequest } from '../unit/admission/webhook-request.js';
 
 const KEY = 'Zm9vYmFyYmF6cXV4LTAxMjM0NTY3ODlhYmNkZWY';
 const VALIDATE = 'v1/admission/validate';
