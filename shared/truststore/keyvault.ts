@@ -1,0 +1,240 @@
+import { createHash } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import { CertificateClient } from '@azure/keyvault-certificates';
+import { SecretClient } from '@azure/keyvault-secrets';
+import type { TokenCredential } from '@azure/identity';
+import { SingleFlight, silentLogger, systemClock } from '../core/index.js';
+import type { Clock, Logger } from '../core/index.js';
+import { TRUST_STORE_TYPES } from './port.js';
+import type { TrustStore, TrustStoreType } from './port.js';
+import { anchorProblem, certificatesFromSecret, PEM_CONTENT_TYPE } from './keyvault-certs.js';
+import { KEYVAULT_TRUST_STORE_CODES as CODES, KeyVaultTrustStoreError } from './keyvault-errors.js';
+
+/** One Key Vault certificate feeding a named store, optionally pinned to one version. */
+export interface KeyVaultCertificateRef {
+  /** Required. The Key Vault certificate name. */
+  certificate: string;
+  /** Optional. Pin to this version. Default: the newest enabled version plus `keepPreviousVersions` older ones. */
+  version?: string;
+}
+
+export interface KeyVaultTrustStoreOptions {
+  /** Required. https://<vault>.vault.azure.net (plain http only on loopback, for tests). */
+  vaultUrl: string;
+  /** Required. Needs the "Key Vault Certificate User" role (reads certificates and their secrets). */
+  credential: TokenCredential;
+  /** Required. Store key `type:name` (e.g. `ca:prod`, `tsa:public`) → the certificates that make it up. */
+  stores: Record<string, KeyVaultCertificateRef[]>;
+  /** Optional. Older versions (by creation date) that stay trusted during a rotation. Default: 1. */
+  keepPreviousVersions?: number;
+  /** Optional. Re-read Key Vault when a lookup comes this long after the last load. Default: 15 minutes. */
+  refreshIntervalMs?: number;
+  /** Optional. Wait this long after a failed refresh before trying again. Default: 60 s. */
+  retryAfterFailureMs?: number;
+  /** Optional. Default: the system clock. */
+  clock?: Clock;
+  /** Optional. Default: silent. */
+  logger?: Logger;
+  /** Optional. For tests. Default: a client for vaultUrl. */
+  certificateClient?: CertificateClient;
+  /** Optional. For tests. Default: a client for vaultUrl. */
+  secretClient?: SecretClient;
+}
+
+type StoreContent = readonly X509Certificate[] | KeyVaultTrustStoreError;
+
+interface Snapshot {
+  stores: Map<string, StoreContent>;
+  fingerprint: string;
+}
+
+const STORE_NAME = /^[a-zA-Z0-9_.-]+$/;
+const CERTIFICATE_NAME = /^[0-9a-zA-Z-]{1,127}$/;
+/** Versions read per certificate at most (listing is paged by the SDK). */
+const MAX_VERSIONS_LISTED = 500;
+
+/**
+ * Trust anchors from Azure Key Vault certificates. For each configured certificate it reads the newest
+ * enabled version and `keepPreviousVersions` older ones (or the pinned version), takes the certificate
+ * chain from the secret of the same name and version (Key Vault converts PFX to PEM on request; private
+ * keys are never kept), and validates each certificate as the file store does
+ * (trust-store-trust-policy.md "Trust Store": CA or self-signed; tsa stores: root CAs only). Certificates
+ * that may not be anchors (the vault certificate's own leaf, typically) are left out with a warning;
+ * a store left with none fails with ERR_TRUST_STORE_EMPTY.
+ *
+ * Loads lazily, refreshes when a lookup comes `refreshIntervalMs` after the last load (or on refresh()),
+ * and keeps serving the last good snapshot while Key Vault is unreachable.
+ */
+export class KeyVaultTrustStore implements TrustStore {
+  private readonly options: KeyVaultTrustStoreOptions;
+  private readonly certificates: CertificateClient;
+  private readonly secrets: SecretClient;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly loads = new SingleFlight<Snapshot>();
+  private snapshot: Snapshot | undefined;
+  private nextRefreshAtMs = 0;
+
+  constructor(options: KeyVaultTrustStoreOptions) {
+    validateConfig(options);
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    const clientOptions = vaultClientOptions(options.vaultUrl);
+    this.certificates = options.certificateClient ?? new CertificateClient(options.vaultUrl, options.credential, clientOptions);
+    this.secrets = options.secretClient ?? new SecretClient(options.vaultUrl, options.credential, clientOptions);
+  }
+
+  async getCertificates(type: TrustStoreType, name: string): Promise<readonly X509Certificate[]> {
+    const content = (await this.current()).stores.get(`${type}:${name}`);
+    if (content === undefined) {
+      throw new KeyVaultTrustStoreError(CODES.notFound, 'config', `trust store ${type}:${name} is not configured in Key Vault`, { details: { type, name } });
+    }
+    if (content instanceof KeyVaultTrustStoreError) throw content;
+    return content;
+  }
+
+  async fingerprint(): Promise<string> {
+    return (await this.current()).fingerprint;
+  }
+
+  /**
+   * Re-reads Key Vault now. On failure the previous snapshot stays in use (logged); with no previous
+   * snapshot it throws ERR_TRUST_STORE_UNAVAILABLE.
+   */
+  async refresh(): Promise<void> {
+    const now = this.clock.now().getTime();
+    try {
+      this.snapshot = await this.loads.run('load', () => this.load());
+      this.nextRefreshAtMs = now + (this.options.refreshIntervalMs ?? 15 * 60_000);
+    } catch (error) {
+      const unavailable = new KeyVaultTrustStoreError(CODES.unavailable, 'inconclusive', 'Key Vault trust stores could not be read', { cause: error });
+      if (this.snapshot === undefined) throw unavailable;
+      this.nextRefreshAtMs = now + (this.options.retryAfterFailureMs ?? 60_000);
+      this.logger.log('warn', 'truststore.keyvault_refresh_failed', { message: (error as Error).message });
+    }
+  }
+
+  private async current(): Promise<Snapshot> {
+    if (this.snapshot === undefined || this.clock.now().getTime() >= this.nextRefreshAtMs) await this.refresh();
+    return this.snapshot as Snapshot;
+  }
+
+  private async load(): Promise<Snapshot> {
+    const stores = new Map<string, StoreContent>();
+    for (const [key, refs] of Object.entries(this.options.stores)) stores.set(key, await this.loadStore(key, refs));
+    return { stores, fingerprint: fingerprintOf(stores) };
+  }
+
+  /** One store; a missing certificate or a store with no valid anchor is a store-level error, Key Vault failures throw. */
+  private async loadStore(key: string, refs: readonly KeyVaultCertificateRef[]): Promise<StoreContent> {
+    const type = key.slice(0, key.indexOf(':')) as TrustStoreType;
+    const anchors = new Map<string, X509Certificate>();
+    for (const ref of refs) {
+      let chain: X509Certificate[];
+      try {
+        chain = await this.readCertificate(ref);
+      } catch (error) {
+        if (statusOf(error) !== 404 && !(error instanceof KeyVaultTrustStoreError)) throw error;
+        const code = error instanceof KeyVaultTrustStoreError ? error.code : CODES.invalidConfig;
+        return new KeyVaultTrustStoreError(code, 'config', `trust store ${key}: Key Vault certificate ${ref.certificate} cannot be used`, {
+          cause: error, details: { store: key, certificate: ref.certificate, ...(ref.version ? { version: ref.version } : {}) },
+        });
+      }
+      for (const cert of chain) {
+        const problem = anchorProblem(cert, type);
+        if (problem === undefined) anchors.set(cert.fingerprint256, cert);
+        else this.logger.log('warn', 'truststore.keyvault_certificate_skipped', { store: key, certificate: ref.certificate, subject: cert.subject, reason: problem });
+      }
+    }
+    if (anchors.size === 0) {
+      return new KeyVaultTrustStoreError(CODES.empty, 'config', `trust store ${key} has no certificate that may be a trust anchor`, { details: { store: key } });
+    }
+    return [...anchors.values()];
+  }
+
+  private async readCertificate(ref: KeyVaultCertificateRef): Promise<X509Certificate[]> {
+    const versions = ref.version !== undefined ? [ref.version] : await this.versionsToTrust(ref.certificate);
+    const chains: X509Certificate[] = [];
+    for (const version of versions) {
+      const secret = await this.secrets.getSecret(ref.certificate, { version, outContentType: PEM_CONTENT_TYPE });
+      chains.push(...certificatesFromSecret(secret.value ?? '', secret.properties.contentType));
+    }
+    return chains;
+  }
+
+  /** The newest enabled version and keepPreviousVersions older ones, by creation date. */
+  private async versionsToTrust(name: string): Promise<string[]> {
+    const found: Array<{ version: string; createdMs: number }> = [];
+    for await (const properties of this.certificates.listPropertiesOfCertificateVersions(name)) {
+      if (properties.enabled !== false && properties.version !== undefined) {
+        found.push({ version: properties.version, createdMs: properties.createdOn?.getTime() ?? 0 });
+      }
+      if (found.length >= MAX_VERSIONS_LISTED) break;
+    }
+    if (found.length === 0) throw new KeyVaultTrustStoreError(CODES.invalidConfig, 'config', `Key Vault certificate ${name} has no enabled version`);
+    found.sort((a, b) => b.createdMs - a.createdMs);
+    return found.slice(0, 1 + (this.options.keepPreviousVersions ?? 1)).map((v) => v.version);
+  }
+}
+
+function fingerprintOf(stores: Map<string, StoreContent>): string {
+  const hash = createHash('sha256');
+  for (const key of [...stores.keys()].sort()) {
+    const content = stores.get(key) as StoreContent;
+    const parts = content instanceof KeyVaultTrustStoreError ? [`error:${content.code}`] : content.map((c) => c.fingerprint256).sort();
+    hash.update(`${key}\n${parts.join('\n')}\n\n`);
+  }
+  return hash.digest('hex');
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function validateConfig(options: KeyVaultTrustStoreOptions): void {
+  const problems: string[] = [];
+  let url: URL | undefined;
+  try {
+    url = new URL(options.vaultUrl);
+  } catch {
+    problems.push('vaultUrl is not a URL');
+  }
+  if (url !== undefined && url.protocol !== 'https:' && !isLoopbackHttp(url)) problems.push('vaultUrl must use https');
+  for (const [key, refs] of Object.entries(options.stores)) {
+    const [type, name, ...rest] = key.split(':');
+    if (!TRUST_STORE_TYPES.includes(type as TrustStoreType) || name === undefined || !STORE_NAME.test(name) || rest.length > 0) {
+      problems.push(`store "${key}" is not type:name with type ca|signingAuthority|tsa and name [a-zA-Z0-9_.-]+`);
+    }
+    if (refs.length === 0) problems.push(`store "${key}" lists no certificate`);
+    for (const ref of refs) if (!CERTIFICATE_NAME.test(ref.certificate)) problems.push(`store "${key}": "${ref.certificate}" is not a Key Vault certificate name`);
+  }
+  const keep = options.keepPreviousVersions ?? 1;
+  if (!Number.isInteger(keep) || keep < 0) problems.push('keepPreviousVersions must be a non-negative integer');
+  if (problems.length > 0) {
+    throw new KeyVaultTrustStoreError(CODES.invalidConfig, 'config', `Key Vault trust store configuration: ${problems.join('; ')}`, { details: { problems } });
+  }
+}
+
+function isLoopbackHttp(url: URL): boolean {
+  return url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]');
+}
+
+/**
+ * Short retries; a loopback http vault (the test fake) also needs insecure connections allowed and the
+ * challenge resource check off (its challenge names vault.azure.net). Never relaxed for a real vault URL.
+ */
+function vaultClientOptions(vaultUrl: string) {
+  const loopback = (() => {
+    try {
+      return isLoopbackHttp(new URL(vaultUrl));
+    } catch {
+      return false;
+    }
+  })();
+  return {
+    retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 2_000 },
+    ...(loopback ? { allowInsecureConnection: true, disableChallengeResourceVerification: true } : {}),
+  };
+}
