@@ -148,7 +148,8 @@ export class Transport {
 export function parseRetryAfter(header: string, now: Date): number | undefined {
   const text = header.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
+  // HTTP-date forms all start with a day name; anything else (negative or fractional numbers) is unusable.
+  const at = /^[A-Za-z]{3}/.test(text) ? Date.parse(text) : NaN;
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now.getTime());
 }
