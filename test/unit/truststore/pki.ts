@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const NOT_BEFORE = new Date('2024-01-01T00:00:00Z');
@@ -12,7 +12,7 @@ let serial = 1;
 
 export interface Issued {
   pem: string;
-  keys: CryptoKeyPair;
+  keys: webcrypto.CryptoKeyPair;
   name: string;
 }
 
@@ -27,7 +27,7 @@ export interface CertOptions {
 }
 
 export async function selfSigned(name: string, options: CertOptions = {}): Promise<Issued> {
-  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: (serial++).toString(16).padStart(2, '0'),
     subject: name,
@@ -43,7 +43,7 @@ export async function selfSigned(name: string, options: CertOptions = {}): Promi
 }
 
 export async function issuedBy(issuer: Issued, name: string, options: CertOptions = {}): Promise<Issued> {
-  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: (serial++).toString(16).padStart(2, '0'),
     subject: name,
