@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { X509Certificate } from 'node:crypto';
+import { isAppError } from '../core/index.js';
 import { TRUST_STORE_ERROR_CODES as CODES } from './constants.js';
 import { TrustStoreError } from './errors.js';
 import type { TrustStore, TrustStoreType } from './port.js';
@@ -21,7 +22,8 @@ export class CompositeTrustStore implements TrustStore {
       try {
         return await store.getCertificates(type, name);
       } catch (error) {
-        if (error instanceof TrustStoreError && error.code === CODES.notFound) continue;
+        // By code, not class: every store implementation reports a missing named store as ERR_TRUST_STORE_NOT_FOUND.
+        if (isAppError(error) && error.code === CODES.notFound) continue;
         throw error;
       }
     }

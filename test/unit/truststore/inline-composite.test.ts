@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../../shared/core/index.js';
 import { CompositeTrustStore, FileTrustStore, InlineTrustStore, TrustStoreError } from '../../../shared/truststore/index.js';
 import type { TrustStore } from '../../../shared/truststore/index.js';
 import { expectAppError } from '../../helpers/expect-error.js';
@@ -89,6 +90,16 @@ describe('CompositeTrustStore', () => {
     writeFileSync(join(root, 'x509', 'ca', 'shared', 'bad.crt'), 'garbage');
     const composite = new CompositeTrustStore([new FileTrustStore({ root }), inline]);
     await expectAppError(composite.getCertificates('ca', 'shared'), 'ERR_TRUST_STORE_CERT_INVALID');
+  });
+
+  it('skips any store that reports ERR_TRUST_STORE_NOT_FOUND, whatever its error class', async () => {
+    const other: TrustStore = {
+      getCertificates: async () => {
+        throw new AppError('ERR_TRUST_STORE_NOT_FOUND', 'config', 'not here');
+      },
+      fingerprint: async () => 'other',
+    };
+    expect(await new CompositeTrustStore([other, inline]).getCertificates('ca', 'shared')).toHaveLength(1);
   });
 
   it('passes on non-store errors unchanged', async () => {
