@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Descriptor, ImageIndex, ImageManifest } from '../../shared/oci/types.js';
 
 /**
@@ -162,4 +164,33 @@ async function expectStatus(response: Response, expected: number[], what: string
   if (expected.includes(response.status)) return;
   const text = await response.text().catch(() => '');
   throw new Error(`${what}: HTTP ${response.status} ${text.slice(0, 500)}`);
+}
+
+/** What `pushOciLayout` pushed: every manifest of the layout's index.json, with its tag when it has one. */
+export interface PushedLayoutManifest {
+  descriptor: Descriptor;
+  tag?: string;
+}
+
+const REF_NAME = 'org.opencontainers.image.ref.name';
+
+/**
+ * Pushes an OCI image layout directory (image-spec image-layout.md) into a repository: every blob, then the
+ * manifests listed in `index.json` (tagged by their `org.opencontainers.image.ref.name`) in an order the
+ * registry accepts: plain manifests, then manifests with a `subject`, then indexes.
+ */
+export async function pushOciLayout(target: PushTarget, repository: string, layoutDir: string): Promise<PushedLayoutManifest[]> {
+  const index = JSON.parse(await readFile(join(layoutDir, 'index.json'), 'utf8')) as ImageIndex;
+  const blobDir = join(layoutDir, 'blobs', 'sha256');
+  for (const name of await readdir(blobDir)) await pushBlob(target, repository, await readFile(join(blobDir, name)));
+  const read = async (d: Descriptor): Promise<Buffer> => readFile(join(blobDir, d.digest.replace('sha256:', '')));
+  const rank = async (d: Descriptor): Promise<number> => (d.mediaType === OCI_INDEX ? 2 : (JSON.parse((await read(d)).toString('utf8')) as ImageManifest).subject ? 1 : 0);
+  const ranked = await Promise.all(index.manifests.map(async (d) => ({ d, rank: await rank(d) })));
+  const pushed: PushedLayoutManifest[] = [];
+  for (const { d } of ranked.sort((a, b) => a.rank - b.rank)) {
+    const tag = d.annotations?.[REF_NAME];
+    const descriptor = await pushManifest(target, repository, await read(d), { mediaType: d.mediaType, ...(tag ? { tag } : {}) });
+    pushed.push({ descriptor, ...(tag ? { tag } : {}) });
+  }
+  return pushed;
 }
