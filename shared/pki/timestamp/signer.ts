@@ -4,6 +4,7 @@ import type { SignerInfo } from '@peculiar/asn1-cms';
 import { Time } from '@peculiar/asn1-x509';
 import type { Certificate } from '../certificate.js';
 import { HASH_BY_OID, OID, SIGNATURE_HASH_BY_OID, type HashAlgorithm } from '../constants.js';
+import { childrenOf, readElement } from '../der.js';
 import { guardParse, PkiError } from '../errors.js';
 import { acceptedSignatureHash } from '../signature-algorithms.js';
 import { validAt } from '../validity.js';
@@ -22,11 +23,11 @@ class OidValue {
  * whose hash matches (v1 is not accepted); the signature over the DER signed attributes verifies; an optional
  * CMS signing-time lies within the signing certificate's validity.
  */
-export function verifySignerInfo(token: ParsedToken, signer: SignerInfo): Certificate {
+export function verifySignerInfo(token: ParsedToken, signer: SignerInfo, signedAttrsRaw: Buffer | undefined): Certificate {
   if (signer.version !== 1) throw new PkiError('ERR_TIMESTAMP_VERSION', `SignerInfo version must be 1, got ${signer.version}`);
   const digestHash = HASH_BY_OID[signer.digestAlgorithm.algorithm];
   if (!digestHash) throw new PkiError('ERR_TIMESTAMP_HASH_UNSUPPORTED', `unsupported signer digest algorithm ${signer.digestAlgorithm.algorithm}`);
-  if (!signer.signedAttrs || !signer.signedAttrsRaw) throw attrError('the SignerInfo has no signed attributes');
+  if (!signer.signedAttrs || !signedAttrsRaw) throw attrError('the SignerInfo has no signed attributes');
 
   const contentTypes = attributeValues(signer, OID.attrContentType);
   if (contentTypes.length !== 1) throw attrError('exactly one content-type signed attribute is required');
@@ -41,7 +42,7 @@ export function verifySignerInfo(token: ParsedToken, signer: SignerInfo): Certif
   }
 
   const cert = signingCertificate(token, signer);
-  verifySignature(signer, cert, digestHash);
+  verifySignature(signer, signedAttrsRaw, cert, digestHash);
 
   const signingTimes = attributeValues(signer, OID.attrSigningTime);
   if (signingTimes.length > 1) throw attrError('more than one signing-time attribute');
@@ -96,22 +97,41 @@ function serialHex(serial: ArrayBuffer): string {
   return Buffer.from(serial).toString('hex').replace(/^0+(?=.)/, '');
 }
 
-/** RSA (PKCS#1 v1.5 or PSS) or ECDSA over the DER SET of signed attributes (RFC 5652 §5.4: the [0] tag becomes SET). */
-function verifySignature(signer: SignerInfo, cert: Certificate, digestHash: HashAlgorithm): void {
-  const raw = Buffer.from(signer.signedAttrsRaw as ArrayBuffer);
-  const signedInput = Buffer.concat([Buffer.from([0x31]), raw.subarray(1)]);
+/**
+ * RSA (PKCS#1 v1.5 or PSS) or ECDSA over the DER SET of signed attributes (RFC 5652 §5.4: the [0] tag becomes
+ * SET). The signature covers the DER encoding; when the attributes arrive unsorted (not DER), the sorted
+ * SET OF is tried as well, as a re-encoding verifier (the reference) does.
+ */
+function verifySignature(signer: SignerInfo, raw: Buffer, cert: Certificate, digestHash: HashAlgorithm): void {
+  const asReceived = Buffer.concat([Buffer.from([0x31]), raw.subarray(1)]);
   const algorithm = signer.signatureAlgorithm.algorithm;
   const params = signer.signatureAlgorithm.parameters ? new Uint8Array(signer.signatureAlgorithm.parameters) : undefined;
   const hash = algorithm === OID.rsaEncryption ? digestHash : (SIGNATURE_HASH_BY_OID[algorithm] ?? acceptedSignatureHash(algorithm, params));
   if (!hash) throw new PkiError('ERR_TIMESTAMP_SIGNATURE', `unsupported signature algorithm ${algorithm}`);
   const key = algorithm === OID.rsaPss ? { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO } : cert.publicKey;
-  let ok: boolean;
+  const signature = Buffer.from(signer.signature.buffer);
+  const verifies = (input: Buffer) => {
+    try {
+      return verify(hash, input, key, signature);
+    } catch {
+      return false;
+    }
+  };
+  if (verifies(asReceived)) return;
+  const sorted = derSorted(asReceived);
+  if (sorted && !sorted.equals(asReceived) && verifies(sorted)) return;
+  throw new PkiError('ERR_TIMESTAMP_SIGNATURE', 'the timestamp signature does not verify with the signing certificate');
+}
+
+/** The same SET with its elements in DER order (X.690 §11.6), or undefined when it cannot be re-read. */
+function derSorted(set: Buffer): Buffer | undefined {
   try {
-    ok = verify(hash, signedInput, key, Buffer.from(signer.signature.buffer));
+    const outer = readElement(set, 0, 'ERR_TIMESTAMP_SIGNED_ATTRIBUTES');
+    const elements = childrenOf(set, outer, 'ERR_TIMESTAMP_SIGNED_ATTRIBUTES').map((e) => set.subarray(e.start, e.end));
+    return Buffer.concat([set.subarray(0, outer.contentStart), ...elements.sort(Buffer.compare)]);
   } catch {
-    ok = false;
+    return undefined;
   }
-  if (!ok) throw new PkiError('ERR_TIMESTAMP_SIGNATURE', 'the timestamp signature does not verify with the signing certificate');
 }
 
 function attrError(message: string): PkiError {

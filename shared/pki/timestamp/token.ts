@@ -15,6 +15,8 @@ export interface ParsedToken {
   tstInfo: TSTInfo;
   certificates: Certificate[];
   signerInfos: SignerInfo[];
+  /** Per SignerInfo (same order): its signedAttrs element as received ([0] IMPLICIT tag included), if any. */
+  signedAttrsRaw: Array<Buffer | undefined>;
 }
 
 /**
@@ -35,8 +37,11 @@ export function parseTimestampToken(token: Uint8Array): ParsedToken {
   const content = guardParse('ERR_TIMESTAMP_PARSE', 'timestamp token eContent is malformed', () => eContentBytes(eContent));
   const tstInfo = guardParse('ERR_TIMESTAMP_PARSE', 'cannot decode TSTInfo', () => AsnConvert.parse(content, TSTInfo));
   if (tstInfo.version !== 1) throw new PkiError('ERR_TIMESTAMP_VERSION', `TSTInfo version must be 1, got ${tstInfo.version}`);
-  const certificates = guardParse('ERR_TIMESTAMP_PARSE', 'timestamp token certificates are malformed', () => embeddedCertificates(token, signedData));
-  return { signedData, eContent: content, tstInfo, certificates, signerInfos: [...signedData.signerInfos] };
+  const layout = guardParse('ERR_TIMESTAMP_PARSE', 'timestamp token is malformed', () => rawLayout(token));
+  const certificates = guardParse('ERR_TIMESTAMP_PARSE', 'timestamp token certificates are malformed', () => embeddedCertificates(signedData, layout.certificates));
+  const signerInfos = [...signedData.signerInfos];
+  if (layout.signedAttrs.length !== signerInfos.length) throw new PkiError('ERR_TIMESTAMP_PARSE', 'timestamp token SignerInfos are malformed');
+  return { signedData, eContent: content, tstInfo, certificates, signerInfos, signedAttrsRaw: layout.signedAttrs };
 }
 
 function eContentBytes(eContent: SignedData['encapContentInfo']['eContent']): Buffer {
@@ -53,28 +58,33 @@ function eContentBytes(eContent: SignedData['encapContentInfo']['eContent']): Bu
 }
 
 /**
- * The embedded certificates as received. In DER tokens they are sliced out byte for byte (thumbprints and ESS
- * hashes must see the original bytes); only BER tokens fall back to re-encoding the parsed certificates.
+ * The embedded certificates as received. They are sliced out byte for byte (thumbprints and ESS hashes must
+ * see the original bytes); re-encoding the parsed certificates is only the fallback for odd encodings.
  */
-function embeddedCertificates(token: Uint8Array, signedData: SignedData): Certificate[] {
+function embeddedCertificates(signedData: SignedData, raw: Buffer[]): Certificate[] {
   const choices = signedData.certificates ?? [];
-  if (choices.length === 0) return [];
-  const raw = rawCertificateSlices(token);
-  if (raw && raw.length === choices.length) return raw.map((der) => parseCertificate(der));
+  if (raw.length === choices.length) return raw.map((der) => parseCertificate(der));
   return choices.flatMap((choice) => (choice.certificate ? [parseCertificate(new Uint8Array(AsnConvert.serialize(choice.certificate)))] : []));
 }
 
-function rawCertificateSlices(token: Uint8Array): Buffer[] | undefined {
-  try {
-    const contentInfo = readElement(token, 0);
-    const explicit = childrenOf(token, contentInfo)[1];
-    const signedData = explicit && childrenOf(token, explicit)[0];
-    const set = signedData && childrenOf(token, signedData).find((e) => e.tag === 0xa0);
-    if (!set) return undefined;
-    return childrenOf(token, set)
-      .filter((e) => e.tag === 0x30)
-      .map((e) => Buffer.from(token.subarray(e.start, e.end)));
-  } catch {
-    return undefined;
-  }
+/** Raw slices of the token: embedded certificates, and each SignerInfo's signedAttrs (RFC 5652 §5.1, §5.3). */
+function rawLayout(token: Uint8Array): { certificates: Buffer[]; signedAttrs: Array<Buffer | undefined> } {
+  const code = 'ERR_TIMESTAMP_PARSE';
+  const contentInfo = readElement(token, 0, code);
+  const explicit = childrenOf(token, contentInfo, code)[1];
+  const signedData = explicit && childrenOf(token, explicit, code)[0];
+  if (!signedData) throw new PkiError(code, 'timestamp token has no SignedData');
+  const fields = childrenOf(token, signedData, code);
+  const certificateSet = fields.find((e) => e.tag === 0xa0);
+  const signerInfoSet = fields[fields.length - 1];
+  const certificates = certificateSet
+    ? childrenOf(token, certificateSet, code).filter((e) => e.tag === 0x30).map((e) => Buffer.from(token.subarray(e.start, e.end)))
+    : [];
+  const signedAttrs = signerInfoSet && signerInfoSet.tag === 0x31
+    ? childrenOf(token, signerInfoSet, code).map((signerInfo) => {
+        const attrs = childrenOf(token, signerInfo, code).find((e) => e.tag === 0xa0);
+        return attrs ? Buffer.from(token.subarray(attrs.start, attrs.end)) : undefined;
+      })
+    : [];
+  return { certificates, signedAttrs };
 }

@@ -57,9 +57,9 @@ export function verifyTimestampToken(token: Uint8Array, options: TimestampVerify
 
 function firstVerifiedSigner(parsed: ParsedToken): Certificate {
   let firstError: unknown;
-  for (const signerInfo of parsed.signerInfos) {
+  for (const [index, signerInfo] of parsed.signerInfos.entries()) {
     try {
-      return verifySignerInfo(parsed, signerInfo);
+      return verifySignerInfo(parsed, signerInfo, parsed.signedAttrsRaw[index]);
     } catch (error) {
       firstError ??= error;
     }
