@@ -46,8 +46,8 @@ export class RegistryClient extends RegistrySession {
     // HEAD gave too little (or a HEAD-specific 4xx without a body): GET tells the whole story.
     const { response, url } = await this.request({ repo: reference, path, method: 'GET', accept: MANIFEST_ACCEPT, subject: 'manifest', ...signalOf(options) });
     await this.expectOk(response, 'manifest', url);
-    const mediaType = baseMediaType(response.headers.get('content-type'));
     const bytes = await this.read(response, MAX_MANIFEST_BYTES, url, options.signal);
+    const mediaType = servedMediaType(response, bytes);
     const digest = reference.digest ?? computeDigest(bytes);
     if (!digestMatches(bytes, digest)) throw mismatch('ERR_DIGEST_MISMATCH', `manifest ${reference.toString()} does not match its digest`);
     const served = response.headers.get(HEADER_DOCKER_CONTENT_DIGEST);
@@ -74,7 +74,7 @@ export class RegistryClient extends RegistrySession {
     const { response, url } = await this.request({ repo: repository, path: `manifests/${expected.digest}`, method: 'GET', accept: MANIFEST_ACCEPT, subject: 'manifest', ...signalOf(options) });
     await this.expectOk(response, 'manifest', url);
     const bytes = await this.readVerified(response, expected, maxBytes, url, options.signal);
-    const mediaType = expected.mediaType ?? baseMediaType(response.headers.get('content-type'));
+    const mediaType = expected.mediaType ?? servedMediaType(response, bytes);
     if (!isManifestMediaType(mediaType)) throw new RegistryError('ERR_INVALID_MANIFEST', 'verification-failed', `unsupported manifest media type ${JSON.stringify(mediaType)} for ${expected.digest}`);
     const json = parseManifestBytes(bytes, mediaType);
     if ('error' in json) throw new RegistryError('ERR_INVALID_MANIFEST', 'verification-failed', `manifest ${expected.digest} is malformed: ${json.error}`);
@@ -144,6 +144,18 @@ function descriptorFromHeaders(response: Response, pinned: string | undefined): 
   const size = length === null ? NaN : Number(length);
   if (digest === null || !isDigest(digest) || !isManifestMediaType(mediaType) || !Number.isSafeInteger(size) || size < 0) return undefined;
   return { mediaType, digest, size };
+}
+
+/** The Content-Type when it names a manifest type, else the document's own `mediaType` (registries that answer application/json). */
+function servedMediaType(response: Response, bytes: Buffer): string {
+  const header = baseMediaType(response.headers.get('content-type'));
+  if (isManifestMediaType(header)) return header;
+  try {
+    const declared = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown }).mediaType;
+    return typeof declared === 'string' ? declared : header;
+  } catch {
+    return header;
+  }
 }
 
 function refuseOversized(size: number | undefined, maxBytes: number, digest: string): void {

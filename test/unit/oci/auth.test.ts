@@ -32,6 +32,12 @@ describe('registry auth (fake registry)', () => {
     expect(fake.requests.slice(1).map((r) => r.authorization?.split(' ')[0] ?? 'none')).toEqual(['none', 'Basic', 'Basic']);
   });
 
+  it('wrong Basic credentials are ERR_REGISTRY_UNAUTHORIZED with the 401 status', async () => {
+    const { client } = await setup({ auth: 'basic', credentials: USER }, { credentials: staticCredentials({ [fake.host]: { kind: 'basic', username: 'alice', password: 'wrong' } }) });
+    const error = await expectAppError(client.resolve(`${fake.host}/team/app:v1`), 'ERR_REGISTRY_UNAUTHORIZED', 'inconclusive');
+    expect(error).toMatchObject({ status: 401 });
+  });
+
   it('gets an anonymous bearer token for the repository scope and caches it per scope', async () => {
     const { client } = await setup({ auth: 'token' });
     await client.resolve(`${fake.host}/team/app:v1`);

@@ -167,3 +167,19 @@ describe('RegistryClient resolve / fetchManifest / fetchBlob (fake registry)', (
     });
   });
 });
+
+describe('registries that answer manifests as application/json', () => {
+  it('takes the media type from the document', async () => {
+    const fake = await startFakeRegistry();
+    try {
+      const config = fake.putBlob('app', '{}');
+      const stored = fake.putManifest('app', { schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config, layers: [] }, { mediaType: 'application/json', tag: 'v1' });
+      const { client } = clientFor(fake);
+      const resolved = await client.resolve(`${fake.host}/app:v1`);
+      expect(resolved).toEqual({ ...stored, mediaType: 'application/vnd.docker.distribution.manifest.v2+json' });
+      expect((await client.fetchManifest(`${fake.host}/app`, stored.digest)).json.kind).toBe('manifest');
+    } finally {
+      await fake.stop();
+    }
+  });
+});

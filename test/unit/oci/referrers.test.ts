@@ -3,6 +3,7 @@ import type { Descriptor } from '../../../shared/oci/index.js';
 import { startFakeRegistry } from '../../fakes/registry/index.js';
 import type { FakeRegistry } from '../../fakes/registry/index.js';
 import { expectAppError } from '../../helpers/expect-error.js';
+import { nextPage } from '../../../shared/oci/referrers.js';
 import { SBOM, SIGNATURE, clientFor, collect, storeImage, storeReferrer } from './setup.js';
 
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -148,5 +149,21 @@ describe('referrers (fake registry)', () => {
       const { client } = clientFor(fake);
       await expectAppError(collect(client.referrers(repo, image)), 'ERR_CONTENT_TOO_LARGE');
     });
+  });
+});
+
+describe('nextPage (RFC 8288 Link)', () => {
+  const current = new URL('https://r.example/v2/app/referrers/sha256:x?artifactType=a');
+  it.each([
+    [null, undefined],
+    ['</v2/app/referrers/sha256:x?last=2>; rel="next"', 'https://r.example/v2/app/referrers/sha256:x?last=2'],
+    ['<https://r.example/p2>; rel=next', 'https://r.example/p2'],
+    ['</p0>; rel="prev", </p2>; rel="next"', 'https://r.example/p2'],
+    ['</p0>; rel="prev"', undefined],
+    ['garbage', undefined],
+  ])('%j → %s', (header, expected) => expect(nextPage(header, current)).toBe(expected));
+
+  it('refuses a next page on another origin', async () => {
+    await expectAppError(() => nextPage('<https://evil.example/p2>; rel="next"', current), 'ERR_INVALID_RESPONSE', 'inconclusive');
   });
 });
