@@ -159,7 +159,7 @@ function servedMediaType(response: Response, bytes: Buffer): string {
 }
 
 function refuseOversized(size: number | undefined, maxBytes: number, digest: string): void {
-  if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) throw new RegistryError('ERR_INVALID_DIGEST', 'invalid-input', `descriptor of ${digest} has an invalid size`);
+  if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) throw new RegistryError('ERR_INVALID_DESCRIPTOR', 'invalid-input', `descriptor of ${digest} has an invalid size`);
   if (size !== undefined && size > maxBytes) {
     throw new RegistryError('ERR_CONTENT_TOO_LARGE', 'verification-failed', `${digest} is ${size} bytes, over the ${maxBytes}-byte limit`, { details: { size, maxBytes } });
   }

@@ -11,6 +11,7 @@ export interface OciErrorEntry {
 export type RegistryErrorCode =
   | 'ERR_INVALID_REFERENCE'
   | 'ERR_INVALID_DIGEST'
+  | 'ERR_INVALID_DESCRIPTOR'
   | 'ERR_REGISTRY_NOT_ALLOWED'
   | 'ERR_ADDRESS_FORBIDDEN'
   | 'ERR_MANIFEST_NOT_FOUND'

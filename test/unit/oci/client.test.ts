@@ -147,6 +147,12 @@ describe('RegistryClient resolve / fetchManifest / fetchBlob (fake registry)', (
       expect(fake.requests).toEqual([]);
     });
 
+    it.each([-1, 1.5, Number.NaN])('rejects a descriptor with size %s as invalid input, without a request', async (size) => {
+      const { client } = clientFor(fake);
+      await expectAppError(client.fetchBlob(repo, { mediaType: 'x', digest: MISSING, size }), 'ERR_INVALID_DESCRIPTOR', 'invalid-input');
+      expect(fake.requests).toEqual([]);
+    });
+
     it('refuses a blob whose content does not match its digest', async () => {
       const blob = fake.putBlob('team/app', 'genuine');
       fake.faults.replaceContent.set(blob.digest, Buffer.from('forgery'));
