@@ -86,12 +86,13 @@ export class DefaultVerificationService implements VerificationService {
     const subject = { reference, digest: descriptor.digest, mediaType: descriptor.mediaType };
     const key: CacheKey = { registry: ref.registry, repository: ref.repository, digest: descriptor.digest, fingerprint: await this.fingerprint() };
     const cacheable = options.requirePlatforms === undefined;
-    if (cacheable && !options.bypassCache && this.options.cache) {
-      const hit = await this.options.cache.get(key, at);
-      if (hit) return { ...hit.verdict, subject };
-    }
+    const cached = async () => (cacheable && !options.bypassCache ? this.options.cache?.get(key, at) : undefined);
+    const hit = await cached();
+    if (hit) return { ...hit.verdict, subject };
     const flightKey = `${key.registry}/${key.repository}@${key.digest}#${key.fingerprint}#${JSON.stringify(options.requirePlatforms ?? null)}`;
     const verdict = await this.flights.run(flightKey, async () => {
+      const late = await cached(); // another flight may have stored it between our miss and now
+      if (late) return late.verdict;
       const search = { registry: this.options.registry, checker: this.options.checker, trustStore: this.options.trustStore, logger: this.options.logger,
         repository: ref, statement, level: policy.level, maxSignatures: this.options.maxSignatures ?? 50, at, signal: options.signal };
       let result = await searchSignatures({ ...search, subject: descriptor });

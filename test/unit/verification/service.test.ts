@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../shared/core/index.js';
+import { AppError, fixedClock } from '../../../shared/core/index.js';
 import { MemoryResultCache } from '../../../shared/cache/index.js';
 import { DefaultVerificationService } from '../../../shared/verification/index.js';
 import { FakeRegistry, IMAGE, NOW, fakeChecker, policy, serviceOptions, staticTrustStore } from './fakes.js';
@@ -73,7 +73,7 @@ describe('DefaultVerificationService', () => {
   it('is inconclusive, never allow, when the registry fails, and does not cache that', async () => {
     const { registry, checker } = setup({ 'sha256:good': { ok: true } });
     registry.addSignature(IMAGE.digest, 'sha256:good');
-    const cache = new MemoryResultCache({ maxEntries: 10 });
+    const cache = new MemoryResultCache({ maxEntries: 10, clock: fixedClock(NOW) });
     const service = new DefaultVerificationService(serviceOptions({ registry, checker, cache }));
     registry.failures.set('resolve', new AppError('ERR_REGISTRY_UNAVAILABLE', 'inconclusive', '503'));
     expect((await service.verify(REF)).decision).toBe('inconclusive');
@@ -122,7 +122,7 @@ describe('DefaultVerificationService', () => {
     const { registry, checker, seen } = setup({ 'sha256:good': { ok: true } });
     registry.addSignature(IMAGE.digest, 'sha256:good');
     const trustStore = staticTrustStore('v1');
-    const service = new DefaultVerificationService(serviceOptions({ registry, checker, trustStore, cache: new MemoryResultCache({ maxEntries: 10 }) }));
+    const service = new DefaultVerificationService(serviceOptions({ registry, checker, trustStore, cache: new MemoryResultCache({ maxEntries: 10, clock: fixedClock(NOW) }) }));
     const [a, b] = await Promise.all([service.verify(REF), service.verify(`registry.test/app@${IMAGE.digest}`)]);
     expect([a.decision, b.decision]).toEqual(['allow', 'allow']);
     expect(b.subject.reference).toBe(`registry.test/app@${IMAGE.digest}`);
