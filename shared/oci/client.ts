@@ -12,12 +12,11 @@ import { RegistrySession, toRepositoryRef } from './session.js';
 import type { FetchOptions, ReferrersOptions, RequestOptions } from './session.js';
 import type { Descriptor, RepositoryRef } from './types.js';
 
-/** A manifest fetched by digest, verified against it. */
-export interface FetchedManifest {
-  descriptor: Descriptor;
-  bytes: Buffer;
-  json: ParsedManifest;
-}
+/**
+ * A manifest fetched by digest and verified against it: `json` is the parsed document (shape-checked per
+ * `kind`), `bytes` the exact bytes that hash to the digest.
+ */
+export type FetchedManifest = { descriptor: Descriptor; bytes: Buffer } & ParsedManifest;
 
 const DEFAULT_MAX_REFERRER_PAGES = 10;
 
@@ -76,9 +75,9 @@ export class RegistryClient extends RegistrySession {
     const bytes = await this.readVerified(response, expected, maxBytes, url, options.signal);
     const mediaType = expected.mediaType ?? servedMediaType(response, bytes);
     if (!isManifestMediaType(mediaType)) throw new RegistryError('ERR_INVALID_MANIFEST', 'verification-failed', `unsupported manifest media type ${JSON.stringify(mediaType)} for ${expected.digest}`);
-    const json = parseManifestBytes(bytes, mediaType);
-    if ('error' in json) throw new RegistryError('ERR_INVALID_MANIFEST', 'verification-failed', `manifest ${expected.digest} is malformed: ${json.error}`);
-    return { descriptor: { mediaType, digest: expected.digest, size: bytes.length }, bytes, json };
+    const parsed = parseManifestBytes(bytes, mediaType);
+    if ('error' in parsed) throw new RegistryError('ERR_INVALID_MANIFEST', 'verification-failed', `manifest ${expected.digest} is malformed: ${parsed.error}`);
+    return { descriptor: { mediaType, digest: expected.digest, size: bytes.length }, bytes, ...parsed };
   }
 
   /** Fetches a blob (≤ 32 MiB by default), verified against the descriptor's size and digest; redirects to storage are followed without credentials. */

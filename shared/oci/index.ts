@@ -1,6 +1,6 @@
 /** The oci module: image references, registry reads (resolve, manifests, blobs, referrers) and registry auth. */
 export * from './constants.js';
-export type { Descriptor, ImageIndex, ImageManifest, Platform, RepositoryRef } from './types.js';
+export type { ArtifactManifest, Descriptor, ImageIndex, ImageManifest, Platform, RepositoryRef } from './types.js';
 export { RegistryError } from './errors.js';
 export type { OciErrorEntry, RegistryErrorCode, RegistryErrorOptions } from './errors.js';
 export { Reference, parseReference, registryApiHost } from './reference.js';

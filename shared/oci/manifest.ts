@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MANIFEST_MEDIA_TYPES, MEDIA_TYPE_DOCKER_MANIFEST_LIST, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_ORAS_ARTIFACT_MANIFEST } from './constants.js';
 import { isDigest } from './digest.js';
-import type { Descriptor, ImageIndex, ImageManifest } from './types.js';
+import type { ArtifactManifest, Descriptor, ImageIndex, ImageManifest } from './types.js';
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -44,7 +44,8 @@ const artifactManifestSchema = z.looseObject({
   annotations: stringMap.optional(),
 });
 
-export type ParsedManifest = { kind: 'manifest'; manifest: ImageManifest } | { kind: 'index'; index: ImageIndex } | { kind: 'artifact'; manifest: z.infer<typeof artifactManifestSchema> };
+/** A validated manifest document; `json` is the document exactly as parsed (unknown fields kept). */
+export type ParsedManifest = { kind: 'manifest'; json: ImageManifest } | { kind: 'index'; json: ImageIndex } | { kind: 'artifact'; json: ArtifactManifest };
 
 /** Whether a media type names an index (OCI index or Docker manifest list). */
 export function isIndexMediaType(mediaType: string): boolean {
@@ -75,14 +76,14 @@ export function parseManifestBytes(bytes: Uint8Array, mediaType: string): Parsed
   if (typeof declared === 'string' && declared !== mediaType) return { error: `document says mediaType ${declared}, expected ${mediaType}` };
   if (mediaType === MEDIA_TYPE_ORAS_ARTIFACT_MANIFEST) {
     const result = artifactManifestSchema.safeParse(json);
-    return result.success ? { kind: 'artifact', manifest: result.data } : { error: firstIssue(result.error) };
+    return result.success ? { kind: 'artifact', json: { ...(json as ArtifactManifest), blobs: result.data.blobs as Descriptor[] } } : { error: firstIssue(result.error) };
   }
   if (isIndexMediaType(mediaType)) {
     const result = indexSchema.safeParse(json);
-    return result.success ? { kind: 'index', index: result.data as ImageIndex } : { error: firstIssue(result.error) };
+    return result.success ? { kind: 'index', json: json as ImageIndex } : { error: firstIssue(result.error) };
   }
   const result = manifestSchema.safeParse(json);
-  return result.success ? { kind: 'manifest', manifest: result.data as ImageManifest } : { error: firstIssue(result.error) };
+  return result.success ? { kind: 'manifest', json: json as ImageManifest } : { error: firstIssue(result.error) };
 }
 
 /** Validates one descriptor from an untrusted listing. */

@@ -43,6 +43,15 @@ export interface ImageIndex {
   annotations?: Record<string, string>;
 }
 
+/** The retired OCI artifact manifest (image-spec 1.1 release candidates): `blobs` instead of config + layers. */
+export interface ArtifactManifest {
+  mediaType: string;
+  artifactType?: string;
+  blobs: Descriptor[];
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
+}
+
 /** Where a repository lives: a registry host (as written in references) and a repository path. */
 export interface RepositoryRef {
   registry: string;

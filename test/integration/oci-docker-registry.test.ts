@@ -49,8 +49,8 @@ describe.skipIf(!available).each([{ auth: undefined }, { auth: 'htpasswd' as con
 
     it('fetches and parses the manifest, then its layer blob', async () => {
       const fetched = await client.fetchManifest(parseReference(`${registry.host}/team/app:v1`), image);
-      expect(fetched.json.kind).toBe('manifest');
-      const manifest = fetched.json.kind === 'manifest' ? fetched.json.manifest : undefined;
+      expect(fetched.kind).toBe('manifest');
+      const manifest = fetched.kind === 'manifest' ? fetched.json : undefined;
       const layer = manifest?.layers[0];
       expect(layer).toBeDefined();
       expect((await client.fetchBlob(`${registry.host}/team/app`, layer as Descriptor)).length).toBe(64);

@@ -30,8 +30,8 @@ describe.skipIf(!available)('notation OCI layouts through docker-registry (skipp
     for await (const d of client.referrers(`${registry.host}/e2e/valid`, subject, { artifactType: ARTIFACT_TYPE_NOTATION_SIGNATURE })) referrers.push(d);
     expect(referrers.map((d) => d.digest)).toEqual(['sha256:90ceaff260d657d797c408ac73564a9c7bb9d86055877c2a811f0e63b8c6524f']);
     const signature = await client.fetchManifest(`${registry.host}/e2e/valid`, referrers[0] as Descriptor);
-    expect(signature.json.kind).toBe('manifest');
-    const manifest = signature.json.kind === 'manifest' ? signature.json.manifest : undefined;
+    expect(signature.kind).toBe('manifest');
+    const manifest = signature.kind === 'manifest' ? signature.json : undefined;
     expect(manifest?.subject?.digest).toBe(SUBJECT);
     expect(manifest?.layers[0]?.mediaType).toBe(MEDIA_TYPE_JWS_ENVELOPE);
     const envelope = await client.fetchBlob(`${registry.host}/e2e/valid`, manifest?.layers[0] as Descriptor);

@@ -85,7 +85,9 @@ describe('RegistryClient resolve / fetchManifest / fetchBlob (fake registry)', (
       const { client } = clientFor(fake);
       const fetched = await client.fetchManifest(parseReference(`${repo}:v1`), image);
       expect(fetched.descriptor).toEqual(image);
-      expect(fetched.json.kind).toBe('manifest');
+      expect(fetched.kind).toBe('manifest');
+      // json is the document itself (what signature parsing reads), and bytes are exactly what hashes to the digest.
+      expect(fetched.json).toEqual(JSON.parse(fetched.bytes.toString('utf8')));
       expect((await client.fetchManifest({ registry: fake.host, repository: 'team/app' }, image.digest)).descriptor).toEqual(image);
     });
 
@@ -183,7 +185,7 @@ describe('registries that answer manifests as application/json', () => {
       const { client } = clientFor(fake);
       const resolved = await client.resolve(`${fake.host}/app:v1`);
       expect(resolved).toEqual({ ...stored, mediaType: 'application/vnd.docker.distribution.manifest.v2+json' });
-      expect((await client.fetchManifest(`${fake.host}/app`, stored.digest)).json.kind).toBe('manifest');
+      expect((await client.fetchManifest(`${fake.host}/app`, stored.digest)).kind).toBe('manifest');
     } finally {
       await fake.stop();
     }
