@@ -1,5 +1,7 @@
+import { createServer } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TableClient } from '@azure/data-tables';
+import { TableClient } from '@azure/data-tables';
 import { ManualClock, memoryLogger } from '../../shared/core/index.js';
 import { TableResultCache } from '../../shared/cache/index.js';
 import type { CachedVerdict } from '../../shared/cache/index.js';
@@ -163,6 +165,30 @@ describe('TableResultCache against Azurite', () => {
       expect(logger.entries.map((e) => e.event)).toEqual(['cache.table_unavailable', 'cache.table_recovered']);
     } finally {
       await back.stop();
+    }
+  });
+});
+
+describe('TableResultCache against a table endpoint that never answers', () => {
+  it('gives up at the request deadline: a miss and a no-op, one warning, no throw', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const client = TableClient.fromConnectionString(
+        `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${Buffer.from('k').toString('base64')};TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
+        'verdicts',
+        { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } },
+      );
+      const logger = memoryLogger();
+      const cache = new TableResultCache({ client, logger, clock: new ManualClock(T0), requestTimeoutMs: 300 });
+      expect(await cache.get(BASE_KEY, T0)).toBeUndefined();
+      await cache.put(cachedVerdict());
+      expect(logger.entries).toEqual([expect.objectContaining({ level: 'warn', event: 'cache.table_unavailable' })]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });
