@@ -22,3 +22,7 @@ export { verifyTimestampToken, timestampCoversChain } from './timestamp/verify.j
 export type { TimestampVerifyOptions, VerifiedTimestamp } from './timestamp/verify.js';
 export { parseTimestampToken } from './timestamp/token.js';
 export type { ParsedToken } from './timestamp/token.js';
+export { RevocationChecker } from './revocation/checker.js';
+export type {
+  RevocationStatus, RevocationMethod, CertRevocationResult, ChainRevocationResult, CheckChainOptions, RevocationCheckerOptions,
+} from './revocation/types.js';

@@ -1,3 +1,4 @@
+import { constants, verify, type KeyObject } from 'node:crypto';
 import { AsnConvert, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { HASH_BY_OID, OID, SIGNATURE_HASH_BY_OID, type HashAlgorithm } from './constants.js';
@@ -26,5 +27,20 @@ export function acceptedSignatureHash(oid: string, params?: Uint8Array): HashAlg
     return parsed.hashAlgorithm ? HASH_BY_OID[parsed.hashAlgorithm.algorithm] : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Verifies `signature` over `data` for an X.509-style signed structure (CRL, OCSP response) with node:crypto:
+ * PKCS#1 v1.5 / ECDSA (DER) with SHA-256/384/512, or RSASSA-PSS. Unaccepted algorithms never verify.
+ */
+export function verifySignedBytes(algorithmOid: string, params: Uint8Array | undefined, data: Uint8Array, signature: Uint8Array, key: KeyObject): boolean {
+  const hash = acceptedSignatureHash(algorithmOid, params);
+  if (!hash) return false;
+  const verifyKey = algorithmOid === OID.rsaPss ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO } : key;
+  try {
+    return verify(hash, data, verifyKey, signature);
+  } catch {
+    return false;
   }
 }

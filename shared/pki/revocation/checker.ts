@@ -1,0 +1,187 @@
+import { defaultFetch, silentLogger, SingleFlight, systemClock, type Clock, type FetchLike, type Logger } from '../../core/index.js';
+import { parseCertificate, type Certificate } from '../certificate.js';
+import { validateCodeSigningChain, validateTimestampingChain, type CertificateInput } from '../chain.js';
+import { MEDIA_TYPE, REVOCATION_DEFAULTS } from '../constants.js';
+import { PkiError } from '../errors.js';
+import { ExpiringCache } from './cache.js';
+import { crlStatus, parseCrl, validateCrl, validateDeltaPair, type ParsedCrl } from './crl.js';
+import { fetchBounded } from './http.js';
+import { ocspRequest, parseOcspResponse } from './ocsp.js';
+import type { CertRevocationResult, ChainRevocationResult, CheckChainOptions, RevocationCheckerOptions, SourceAnswer } from './types.js';
+
+interface Lookup {
+  at: Date;
+  authenticSigningTime?: Date;
+  signal?: AbortSignal;
+}
+
+/**
+ * Revocation checking of a certificate chain (spec §11; notary-spec digest §11): OCSP first, CRL when OCSP is
+ * unknown and the certificate has distribution points; the root is never checked; a certificate without
+ * pointers is non-revokable. Answers are cached until their nextUpdate, concurrent fetches of one URL share a
+ * request, and `prefetch` warms the cache off the request path.
+ */
+export class RevocationChecker {
+  private readonly fetch: FetchLike;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly limits: { ocspTimeoutMs: number; crlTimeoutMs: number; ocspMaxBytes: number; crlMaxBytes: number };
+  private readonly ocspCache: ExpiringCache<SourceAnswer>;
+  private readonly crlCache: ExpiringCache<ParsedCrl>;
+  private readonly ocspFlights = new SingleFlight<SourceAnswer>();
+  private readonly crlFlights = new SingleFlight<ParsedCrl>();
+
+  constructor(options: RevocationCheckerOptions) {
+    this.fetch = options.fetch ?? defaultFetch;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.limits = {
+      ocspTimeoutMs: options.ocspTimeoutMs ?? REVOCATION_DEFAULTS.ocspTimeoutMs,
+      crlTimeoutMs: options.crlTimeoutMs ?? REVOCATION_DEFAULTS.crlTimeoutMs,
+      ocspMaxBytes: options.ocspMaxBytes ?? REVOCATION_DEFAULTS.ocspMaxBytes,
+      crlMaxBytes: options.crlMaxBytes ?? REVOCATION_DEFAULTS.crlMaxBytes,
+    };
+    const max = options.maxCacheEntries ?? 1000;
+    this.ocspCache = new ExpiringCache(this.clock, max);
+    this.crlCache = new ExpiringCache(this.clock, max);
+  }
+
+  /**
+   * The revocation status of a leaf-first chain. The chain is re-validated first (§7, by purpose); every
+   * certificate but the root is checked in parallel. revoked if any is revoked, ok if all are ok, else unknown.
+   */
+  async checkChain(input: readonly CertificateInput[], options: CheckChainOptions): Promise<ChainRevocationResult> {
+    const chain = options.purpose === 'timestamping' ? validateTimestampingChain(input) : validateCodeSigningChain(input);
+    const lookup: Lookup = {
+      at: options.at,
+      ...(options.authenticSigningTime ? { authenticSigningTime: options.authenticSigningTime } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    const certs = await Promise.all(chain.map((cert, i) => {
+      const issuer = chain[i + 1];
+      return issuer ? this.checkCertificate(cert, issuer, lookup) : Promise.resolve(rootResult(cert));
+    }));
+    const status = certs.some((c) => c.status === 'revoked') ? 'revoked' : certs.every((c) => c.status === 'ok') ? 'ok' : 'unknown';
+    const nextUpdate = certs.map((c) => c.nextUpdate).filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime())[0];
+    return { status, ...(nextUpdate ? { nextUpdate } : {}), certs };
+  }
+
+  /** Fetches (and caches) the revocation data of a chain now, ignoring failures: for warm-up off the request path. */
+  async prefetch(input: readonly CertificateInput[], signal?: AbortSignal): Promise<void> {
+    try {
+      const chain = input.map((c) => parseCertificate(c));
+      const lookup: Lookup = { at: this.clock.now(), ...(signal ? { signal } : {}) };
+      await Promise.all(chain.slice(0, -1).map((cert, i) => this.checkCertificate(cert, chain[i + 1] as Certificate, lookup)));
+    } catch (error) {
+      this.logger.log('warn', 'revocation.prefetch_failed', { error: (error as Error).message });
+    }
+  }
+
+  private async checkCertificate(cert: Certificate, issuer: Certificate, lookup: Lookup): Promise<CertRevocationResult> {
+    const base = { thumbprint: cert.thumbprint, subject: cert.subject };
+    if (cert.ocspUrls.length === 0 && cert.crlUrls.length === 0) return { ...base, status: 'ok', method: 'non-revokable' };
+    let ocspError: PkiError | undefined;
+    if (cert.ocspUrls.length > 0) {
+      const result = await this.viaOcsp(cert, issuer, lookup).catch((error: unknown) => asPkiError(error));
+      if (!(result instanceof PkiError) && result.status !== 'unknown') return toResult(base, result, 'ocsp', lookup);
+      ocspError = result instanceof PkiError ? result : new PkiError('ERR_OCSP_RESPONSE', 'OCSP responder does not know the certificate');
+      if (cert.crlUrls.length === 0) return unknownResult(base, 'ocsp', ocspError, this.logger);
+    }
+    const method = ocspError ? 'ocsp-fallback-crl' : 'crl';
+    try {
+      return toResult(base, await this.viaCrl(cert, issuer, lookup), method, lookup);
+    } catch (error) {
+      return unknownResult(base, method, asPkiError(error), this.logger);
+    }
+  }
+
+  /** OCSP URLs in order; the first answer wins (spec §11.2). Errors move on to the next URL. */
+  private async viaOcsp(cert: Certificate, issuer: Certificate, lookup: Lookup): Promise<SourceAnswer> {
+    const request = ocspRequest(cert, issuer);
+    let lastError: unknown;
+    for (const url of cert.ocspUrls) {
+      const key = `${url}|${request.key}`;
+      const cached = this.ocspCache.get(key);
+      if (cached && (!cached.nextUpdate || lookup.at.getTime() <= cached.nextUpdate.getTime())) return cached;
+      try {
+        return await this.ocspFlights.run(key, async () => {
+          const body = await this.ocspExchange(url, request.der, lookup.signal);
+          const answer = parseOcspResponse(body, cert, issuer, lookup.at);
+          this.ocspCache.set(key, answer, answer.nextUpdate);
+          return answer;
+        });
+      } catch (error) {
+        lastError = error;
+        this.logger.log('debug', 'revocation.ocsp_failed', { url, error: (error as Error).message });
+      }
+    }
+    throw lastError;
+  }
+
+  /** GET `<url>/<url-escaped base64>` when short enough, else POST (RFC 6960 Appendix A; the reference's rule). */
+  private ocspExchange(url: string, der: Buffer, signal?: AbortSignal): Promise<Buffer> {
+    const encoded = encodeURIComponent(der.toString('base64'));
+    const limits = { timeoutMs: this.limits.ocspTimeoutMs, maxBytes: this.limits.ocspMaxBytes, ...(signal ? { signal } : {}) };
+    if (encoded.length < REVOCATION_DEFAULTS.ocspGetMaxLength) {
+      return fetchBounded(this.fetch, { url: `${url.replace(/\/$/, '')}/${encoded}`, ...limits });
+    }
+    return fetchBounded(this.fetch, { url, method: 'POST', body: der, contentType: MEDIA_TYPE.ocspRequest, ...limits });
+  }
+
+  /** Every CRL distribution point (plus the delta CRL when the certificate asks for one); the first error decides (spec §11.3). */
+  private async viaCrl(cert: Certificate, issuer: Certificate, lookup: Lookup): Promise<SourceAnswer> {
+    let answer: SourceAnswer | undefined;
+    for (const url of cert.crlUrls) {
+      const crl = await this.crl(url, lookup.signal);
+      validateCrl(crl, cert, issuer, lookup.at, 'base');
+      const lists = [crl];
+      if (cert.freshestCrlUrls.length > 0) {
+        const deltaUrl = crl.freshestCrlUrls[0];
+        if (!deltaUrl) throw new PkiError('ERR_CRL_INVALID', 'the certificate requires a delta CRL but the base CRL names none');
+        const delta = await this.crl(deltaUrl, lookup.signal);
+        validateCrl(delta, cert, issuer, lookup.at, 'delta');
+        validateDeltaPair(crl, delta);
+        lists.push(delta);
+      }
+      answer = crlStatus(cert.serialNumber, lists, lookup.authenticSigningTime);
+      if (answer.status === 'revoked') return answer;
+    }
+    return answer ?? { status: 'unknown' };
+  }
+
+  private async crl(url: string, signal?: AbortSignal): Promise<ParsedCrl> {
+    const cached = this.crlCache.get(url);
+    if (cached) return cached;
+    return this.crlFlights.run(url, async () => {
+      const body = await fetchBounded(this.fetch, { url, timeoutMs: this.limits.crlTimeoutMs, maxBytes: this.limits.crlMaxBytes, ...(signal ? { signal } : {}) });
+      const crl = parseCrl(body);
+      this.crlCache.set(url, crl, crl.nextUpdate);
+      return crl;
+    });
+  }
+}
+
+function rootResult(cert: Certificate): CertRevocationResult {
+  return { thumbprint: cert.thumbprint, subject: cert.subject, status: 'ok', method: 'root' };
+}
+
+function toResult(base: { thumbprint: string; subject: string }, answer: SourceAnswer, method: CertRevocationResult['method'], lookup: Lookup): CertRevocationResult {
+  const nextUpdate = answer.nextUpdate ? { nextUpdate: answer.nextUpdate } : {};
+  if (answer.status === 'good') return { ...base, status: 'ok', method, ...nextUpdate };
+  if (answer.status === 'unknown') return { ...base, status: 'unknown', method, ...nextUpdate, error: { code: 'ERR_OCSP_RESPONSE', message: 'the responder does not know the certificate' } };
+  // OCSP: a revocation effective only after the authentic signing time does not invalidate the signature (signingAuthority).
+  const ast = lookup.authenticSigningTime;
+  if (method === 'ocsp' && ast && answer.invalidityDate && ast.getTime() < answer.invalidityDate.getTime()) return { ...base, status: 'ok', method, ...nextUpdate };
+  const when = answer.revokedAt ? ` on ${answer.revokedAt.toISOString()}` : '';
+  return { ...base, status: 'revoked', method, ...nextUpdate, error: { code: 'ERR_CERT_REVOKED', message: `certificate "${base.subject}" was revoked${when}${answer.reason ? ` (${answer.reason})` : ''}` } };
+}
+
+function unknownResult(base: { thumbprint: string; subject: string }, method: CertRevocationResult['method'], error: PkiError, logger: Logger): CertRevocationResult {
+  logger.log('warn', 'revocation.unknown', { subject: base.subject, method, code: error.code, error: error.message });
+  return { ...base, status: 'unknown', method, error: { code: error.code, message: error.message } };
+}
+
+function asPkiError(error: unknown): PkiError {
+  if (error instanceof PkiError) return error;
+  return new PkiError('ERR_REVOCATION_FETCH', (error as Error)?.message ?? String(error), { cause: error });
+}

@@ -1,0 +1,65 @@
+import type { FetchLike, Clock, Logger } from '../../core/index.js';
+
+export type RevocationStatus = 'ok' | 'revoked' | 'unknown';
+
+/** How a certificate's status was decided (spec §11.1). */
+export type RevocationMethod = 'ocsp' | 'crl' | 'ocsp-fallback-crl' | 'non-revokable' | 'root';
+
+export interface CertRevocationResult {
+  thumbprint: string;
+  subject: string;
+  status: RevocationStatus;
+  method: RevocationMethod;
+  /** When the answer stops being current (OCSP/CRL nextUpdate). */
+  nextUpdate?: Date;
+  /** Why the status is unknown (or revoked: the revocation details). */
+  error?: { code: string; message: string };
+}
+
+export interface ChainRevocationResult {
+  /** revoked if any certificate is revoked; ok if all are ok or non-revokable; otherwise unknown. */
+  status: RevocationStatus;
+  /** The earliest nextUpdate of the answers used: the verdict may change then. */
+  nextUpdate?: Date;
+  certs: CertRevocationResult[];
+}
+
+export interface CheckChainOptions {
+  /** Required. 'codeSigning' for the signing chain, 'timestamping' for a TSA chain. */
+  purpose: 'codeSigning' | 'timestamping';
+  /** Required. The verification time: OCSP/CRL freshness is judged at this instant. */
+  at: Date;
+  /** Optional. signingAuthority only: a revocation whose invalidity date is after this time does not count. */
+  authenticSigningTime?: Date;
+  /** Optional. Cancels outstanding fetches. */
+  signal?: AbortSignal;
+}
+
+export interface RevocationCheckerOptions {
+  /** Optional. HTTP port for OCSP and CRL requests. Default: the global fetch. */
+  fetch?: FetchLike;
+  /** Optional. Default: systemClock (used for cache expiry and prefetch). */
+  clock?: Clock;
+  /** Optional. Default: silentLogger. */
+  logger?: Logger;
+  /** Optional. Default: 2000. */
+  ocspTimeoutMs?: number;
+  /** Optional. Default: 5000. */
+  crlTimeoutMs?: number;
+  /** Optional. Default: 20 KiB. */
+  ocspMaxBytes?: number;
+  /** Optional. Default: 32 MiB. */
+  crlMaxBytes?: number;
+  /** Optional. Maximum cached OCSP answers and CRLs (each). Default: 1000. */
+  maxCacheEntries?: number;
+}
+
+/** What one revocation source says about one certificate. */
+export interface SourceAnswer {
+  status: 'good' | 'revoked' | 'unknown';
+  nextUpdate?: Date;
+  revokedAt?: Date;
+  reason?: string;
+  /** CRL/OCSP invalidity date extension (RFC 5280 §5.3.2). */
+  invalidityDate?: Date;
+}
