@@ -62,6 +62,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Admission/Gatekeeper callers may present a client certificate; App Service forwards it as X-ARR-ClientCert.
+    clientCertEnabled: true
     clientCertMode: 'Optional'
     siteConfig: {
       minTlsVersion: '1.2'

@@ -154,6 +154,11 @@ describe('Function App on Flex Consumption', () => {
     expect(code('modules/monitoring.bicep')).toMatch(/DisableLocalAuth:\s*true/);
   });
 
+  it('forwards optional client certificates (webhook mTLS) and serves https only', () => {
+    expect(app()).toMatch(/clientCertEnabled:\s*true\s*clientCertMode:\s*'Optional'/);
+    expect(app()).toMatch(/httpsOnly:\s*true/);
+  });
+
   it('creates the verdicts table', () => {
     expect(code('modules/storage.bicep')).toMatch(/'Microsoft\.Storage\/storageAccounts\/tableServices\/tables@[\d-]+'/);
     expect(code('main.bicep')).toMatch(/verdictTable:\s*'verdicts'/);
