@@ -1,9 +1,8 @@
 import { odata } from '@azure/data-tables';
 import type { TableClient } from '@azure/data-tables';
-import { systemClock, timeoutSignal } from '../core/index.js';
+import { isAppError, systemClock, timeoutSignal } from '../core/index.js';
 import type { Clock, Logger } from '../core/index.js';
 import type { CachedVerdict, CacheKey, DuePage, ResultCache } from './port.js';
-import { isAppError } from '../core/index.js';
 import { sameKey, toTableKeys } from './keys.js';
 import type { TableKeys } from './keys.js';
 import { isLive, isStorable, replaces } from './rules.js';

@@ -74,6 +74,8 @@ export class KeyVaultTrustStore implements TrustStore {
   private readonly loads = new SingleFlight<Snapshot>();
   private snapshot: Snapshot | undefined;
   private nextRefreshAtMs = 0;
+  /** The failure of the last load when there is no snapshot yet; lookups repeat it until the retry time. */
+  private lastFailure: KeyVaultTrustStoreError | undefined;
 
   constructor(options: KeyVaultTrustStoreOptions) {
     validateConfig(options);
@@ -100,23 +102,28 @@ export class KeyVaultTrustStore implements TrustStore {
 
   /**
    * Re-reads Key Vault now. On failure the previous snapshot stays in use (logged); with no previous
-   * snapshot it throws ERR_TRUST_STORE_UNAVAILABLE.
+   * snapshot it throws ERR_TRUST_STORE_UNAVAILABLE, and lookups repeat that error until retryAfterFailureMs.
    */
   async refresh(): Promise<void> {
     const now = this.clock.now().getTime();
     try {
       this.snapshot = await this.loads.run('load', () => this.load());
       this.nextRefreshAtMs = now + (this.options.refreshIntervalMs ?? 15 * 60_000);
+      this.lastFailure = undefined;
     } catch (error) {
-      const unavailable = new KeyVaultTrustStoreError(CODES.unavailable, 'inconclusive', 'Key Vault trust stores could not be read', { cause: error });
-      if (this.snapshot === undefined) throw unavailable;
       this.nextRefreshAtMs = now + (this.options.retryAfterFailureMs ?? 60_000);
-      this.logger.log('warn', 'truststore.keyvault_refresh_failed', { message: (error as Error).message });
+      this.logger.log('warn', 'truststore.keyvault_refresh_failed', { message: (error as Error).message, hasSnapshot: this.snapshot !== undefined });
+      if (this.snapshot !== undefined) return;
+      this.lastFailure = new KeyVaultTrustStoreError(CODES.unavailable, 'inconclusive', 'Key Vault trust stores could not be read', { cause: error });
+      throw this.lastFailure;
     }
   }
 
   private async current(): Promise<Snapshot> {
-    if (this.snapshot === undefined || this.clock.now().getTime() >= this.nextRefreshAtMs) await this.refresh();
+    const due = this.clock.now().getTime() >= this.nextRefreshAtMs;
+    // Without a snapshot, a recent failure is repeated rather than making every lookup wait on Key Vault again.
+    if (this.snapshot === undefined && !due && this.lastFailure !== undefined) throw this.lastFailure;
+    if (this.snapshot === undefined || due) await this.refresh();
     return this.snapshot as Snapshot;
   }
 

@@ -140,10 +140,17 @@ describe('KeyVaultTrustStore', () => {
     expect(logger.entries.filter((e) => e.event === 'truststore.keyvault_refresh_failed')).toHaveLength(1);
   });
 
-  it('is inconclusive when Key Vault is down before any load', async () => {
+  it('is inconclusive when Key Vault is down before any load, without re-asking it on every lookup', async () => {
     vault.down = true;
-    const { trustStore } = store();
+    vault.certificates.set('signing', [version('A', 'a1', 1)]);
+    const { trustStore, clock } = store({ retryAfterFailureMs: 30_000 });
     await expectAppError(trustStore.getCertificates('ca', 'prod'), 'ERR_TRUST_STORE_UNAVAILABLE', 'inconclusive');
+    const asked = vault.requests.length;
+    await expectAppError(trustStore.getCertificates('ca', 'prod'), 'ERR_TRUST_STORE_UNAVAILABLE', 'inconclusive');
+    expect(vault.requests.length).toBe(asked);
+    vault.down = false;
+    clock.advance(31_000);
+    expect(await trustStore.getCertificates('ca', 'prod')).toHaveLength(2);
   });
 
   it.each<[string, () => void, KeyVaultTrustStoreOptions['stores'], string]>([
