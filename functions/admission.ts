@@ -4,7 +4,7 @@ import {
   ADMISSION_DEFAULTS, CLIENT_CERT_HEADER, admit, answerBudgetMs, createWebhookAuth, parseAdmissionReview, parseWebhookTimeout,
   resolveAdmissionPolicy, toAdmissionReview, type AdmissionSettings, type AuthInput,
 } from '../shared/admission/index.js';
-import { getServices, type Services, type Settings } from '../shared/config/index.js';
+import { getServices, type Services } from '../shared/config/index.js';
 import { silentLogger, systemClock, type Clock, type Logger } from '../shared/core/index.js';
 import { readJsonBody } from '../shared/http/index.js';
 import type { VerificationService } from '../shared/verification/index.js';
@@ -53,12 +53,12 @@ export function authInput(request: HttpRequest): AuthInput {
 }
 
 /**
- * Builds handler deps from the composition root. Settings without an `admission` section leave the endpoints closed
+ * Builds handler deps from the composition root. Without a path key or client CA configured the endpoints stay closed
  * (ERR_ADMISSION_AUTH_NOT_CONFIGURED → 500) rather than open.
  */
 export async function loadAdmissionDeps(load: () => Promise<Services> = getServices): Promise<AdmissionHandlerDeps> {
   const services = await load();
-  const settings = (services.settings as Settings & { admission?: AdmissionSettings }).admission ?? {};
+  const settings = services.settings.admission;
   return { verification: services.verification, settings, clock: services.clock, logger: services.logger };
 }
 

@@ -1,4 +1,6 @@
+import type { AdmissionSettings } from '../admission/index.js';
 import { AppError } from '../core/index.js';
+import { loadAdmissionSettings } from './admission-settings.js';
 
 export class ConfigError extends AppError {}
 
@@ -32,6 +34,8 @@ export interface Settings {
   dockerConfigPath: string | undefined;
   /** TRUSTGATE_LOG_LEVEL: debug|info|warn|error. Default info. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** TRUSTGATE_ADMISSION_*, TRUSTGATE_MUTATE_PIN, TRUSTGATE_GATEKEEPER_*: the admission and Gatekeeper endpoints. */
+  admission: AdmissionSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -53,6 +57,7 @@ export function loadSettings(env: Env): Settings {
     cacheMaxEntries: integer(env, 'TRUSTGATE_CACHE_MAX_ENTRIES', 10_000, 0, 10_000_000),
     dockerConfigPath: optional(env, 'TRUSTGATE_DOCKER_CONFIG'),
     logLevel: oneOf(env, 'TRUSTGATE_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    admission: loadAdmissionSettings(env),
   };
 }
 

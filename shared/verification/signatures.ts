@@ -1,4 +1,4 @@
-import { isAppError, type Logger } from '../core/index.js';
+import { isAppError, type AppError, type Logger } from '../core/index.js';
 import type { CheckAction, SignatureOutcome, VerificationLevelName } from '../notary/index.js';
 import { ARTIFACT_TYPE_NOTATION_SIGNATURE, type Descriptor, type RepositoryRef } from '../oci/index.js';
 import type { TrustPolicyStatement } from '../policy/index.js';
@@ -56,7 +56,7 @@ export async function searchSignatures(search: SignatureSearch): Promise<Signatu
         outcomes.push(outcome);
         if (outcome.ok) return { decision: 'allow', outcomes, reasons: [{ code: REASON.verified, message: `signature ${referrer.digest} verified` }] };
       } catch (error) {
-        if (isAppError(error) && error.kind !== 'inconclusive' && error.kind !== 'internal') {
+        if (isDefinitive(error)) {
           outcomes.push(integrityFailure(search.level, referrer, error.code, error.message));
           continue;
         }
@@ -119,6 +119,17 @@ function integrityFailure(level: VerificationLevelName, referrer: Descriptor, co
     checks: [{ check: 'integrity', action, ok: false, error: { code, message } }],
     error: { code, message },
   };
+}
+
+/**
+ * A signature fails for good only when the registry proved it absent or it is malformed. Bytes that do not
+ * match their digest or size say the registry served something else: the real signature was not checked,
+ * so that is inconclusive (it might have been the good one), never a pass.
+ */
+const DEFINITIVE_CODES = new Set(['ERR_MANIFEST_NOT_FOUND', 'ERR_BLOB_NOT_FOUND', 'ERR_INVALID_MANIFEST', 'ERR_INVALID_DESCRIPTOR']);
+
+function isDefinitive(error: unknown): error is AppError {
+  return isAppError(error) && (DEFINITIVE_CODES.has(error.code) || error.kind === 'invalid-input');
 }
 
 function describe(error: unknown): string {

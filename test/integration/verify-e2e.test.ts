@@ -1,4 +1,4 @@
-import { HttpRequest, InvocationContext } from '@azure/functions';
+import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allFunctions } from '../../functions/all.js';
 import { makeVerifyHandler } from '../../functions/verify.js';
@@ -85,10 +85,10 @@ describe.skipIf(!dockerRegistryAvailable())('verification end to end (real docke
     const handler = makeVerifyHandler({ verification: services.verification });
     const call = async (body: string) => {
       const request = new HttpRequest({ method: 'POST', url: 'http://localhost/api/v1/verify', headers: { 'content-type': 'application/json' }, body: { string: body } });
-      const response = await handler(request, new InvocationContext());
+      const response = (await handler(request, new InvocationContext())) as HttpResponseInit;
       return { status: response.status, body: response.jsonBody as { code?: string } };
     };
-    expect((await call('{"subjects":["UPPER/case:tag"]}')).body.code).toBe('ERR_INVALID_REFERENCE');
+    expect((await call('{"subjects":["repo/UPPER:tag"]}')).body.code).toBe('ERR_INVALID_REFERENCE');
     expect((await call('{"subjects":[]}')).body.code).toBe('ERR_INVALID_REQUEST');
     expect((await call(JSON.stringify({ subjects: Array(101).fill('a/b:c') }))).body.code).toBe('ERR_INVALID_REQUEST');
     expect((await call('{"subjects":["a/b:c"],"more":1}')).body.code).toBe('ERR_INVALID_REQUEST');

@@ -93,13 +93,24 @@ describe('DefaultVerificationService', () => {
     expect(verdict.decision).toBe('inconclusive');
   });
 
-  it('treats a tampered envelope blob (digest mismatch) as a failed signature, not as inconclusive', async () => {
-    const { registry, checker } = setup();
+  it('is inconclusive, not a pass, when the registry serves bytes that do not match the envelope digest', async () => {
+    const { registry, checker, seen } = setup();
     registry.addSignature(IMAGE.digest, 'sha256:tampered');
     registry.failures.set('blob sha256:env-sha256:tampered', new AppError('ERR_DIGEST_MISMATCH', 'verification-failed', 'digest mismatch'));
     const verdict = await new DefaultVerificationService(serviceOptions({ registry, checker })).verify(REF);
+    expect(verdict.decision).toBe('inconclusive');
+    expect(seen).toHaveLength(0);
+  });
+
+  it('fails a signature the registry proved absent or that is malformed', async () => {
+    const { registry, checker } = setup();
+    registry.addSignature(IMAGE.digest, 'sha256:gone');
+    registry.addSignature(IMAGE.digest, 'sha256:broken');
+    registry.failures.set('manifest sha256:gone', new AppError('ERR_MANIFEST_NOT_FOUND', 'verification-failed', 'manifest unknown'));
+    registry.manifests.set('sha256:broken', { schemaVersion: 2, artifactType: 'application/vnd.cncf.notary.signature', config: { mediaType: 'application/vnd.oci.empty.v1+json' }, layers: [] });
+    const verdict = await new DefaultVerificationService(serviceOptions({ registry, checker })).verify(REF);
     expect(verdict.decision).toBe('deny');
-    expect(verdict.signatures[0]?.checks[0]).toMatchObject({ check: 'integrity', ok: false });
+    expect(verdict.signatures.map((s) => s.error?.code)).toEqual(['ERR_MANIFEST_NOT_FOUND', 'ERR_SIGNATURE_MANIFEST_INVALID']);
   });
 
   it('denies when the tag does not exist', async () => {
