@@ -2,8 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { id_data } from '@peculiar/asn1-cms';
 import { AuthenticatedSafe, CertBag, PFX, SafeContents, id_certBag, id_x509Certificate } from '@peculiar/asn1-pfx';
-import type { TrustStoreType } from './port.js';
-import { KEYVAULT_TRUST_STORE_CODES, KeyVaultTrustStoreError } from './keyvault-errors.js';
+import { TRUST_STORE_ERROR_CODES as CODES } from './constants.js';
+import { TrustStoreError } from './errors.js';
 
 /** Secret content types Key Vault uses for certificates (https://learn.microsoft.com/azure/key-vault/certificates/about-certificates). */
 export const PEM_CONTENT_TYPE = 'application/x-pem-file';
@@ -51,26 +51,11 @@ function certificatesFromPfx(der: Buffer): Buffer[] {
     }
     return out;
   } catch (error) {
-    if (error instanceof KeyVaultTrustStoreError) throw error;
+    if (error instanceof TrustStoreError) throw error;
     throw unreadable('the secret is not a PFX trustgate can read', error);
   }
 }
 
-/**
- * Why a certificate may not be a trust anchor of a store of `type`, or undefined when it may
- * (notary-spec digest §4: ca/signingAuthority → a CA or self-signed certificate; tsa → a self-signed root CA).
- */
-export function anchorProblem(cert: X509Certificate, type: TrustStoreType): string | undefined {
-  const selfSigned = cert.checkIssued(cert) && cert.verify(cert.publicKey);
-  switch (type) {
-    case 'ca':
-    case 'signingAuthority':
-      return cert.ca || selfSigned ? undefined : 'is not a CA certificate or self-signed signing certificate';
-    case 'tsa':
-      return cert.ca && selfSigned ? undefined : 'is not a root CA certificate';
-  }
-}
-
-function unreadable(message: string, cause?: unknown): KeyVaultTrustStoreError {
-  return new KeyVaultTrustStoreError(KEYVAULT_TRUST_STORE_CODES.unreadable, 'config', message, { cause });
+function unreadable(message: string, cause?: unknown): TrustStoreError {
+  return new TrustStoreError(CODES.unreadable, message, { cause });
 }

@@ -3,12 +3,17 @@ import type { X509Certificate } from 'node:crypto';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { TokenCredential } from '@azure/identity';
-import { SingleFlight, silentLogger, systemClock } from '../core/index.js';
+import { AppError, SingleFlight, silentLogger, systemClock } from '../core/index.js';
 import type { Clock, Logger } from '../core/index.js';
 import { TRUST_STORE_TYPES } from './port.js';
 import type { TrustStore, TrustStoreType } from './port.js';
-import { anchorProblem, certificatesFromSecret, PEM_CONTENT_TYPE } from './keyvault-certs.js';
-import { KEYVAULT_TRUST_STORE_CODES as CODES, KeyVaultTrustStoreError } from './keyvault-errors.js';
+import { validateAnchors } from './certificates.js';
+import { RESERVED_STORE_NAMES, STORE_NAME_PATTERN, TRUST_STORE_ERROR_CODES as CODES } from './constants.js';
+import { TrustStoreError } from './errors.js';
+import { certificatesFromSecret, PEM_CONTENT_TYPE } from './keyvault-certs.js';
+
+/** Key Vault could not be read and no earlier snapshot exists: the decision cannot be made (kind `inconclusive`). */
+export const ERR_TRUST_STORE_UNAVAILABLE = 'ERR_TRUST_STORE_UNAVAILABLE';
 
 /** One Key Vault certificate feeding a named store, optionally pinned to one version. */
 export interface KeyVaultCertificateRef {
@@ -41,14 +46,13 @@ export interface KeyVaultTrustStoreOptions {
   secretClient?: SecretClient;
 }
 
-type StoreContent = readonly X509Certificate[] | KeyVaultTrustStoreError;
+type StoreContent = readonly X509Certificate[] | TrustStoreError;
 
 interface Snapshot {
   stores: Map<string, StoreContent>;
   fingerprint: string;
 }
 
-const STORE_NAME = /^[a-zA-Z0-9_.-]+$/;
 const CERTIFICATE_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 /** Versions read per certificate at most (listing is paged by the SDK). */
 const MAX_VERSIONS_LISTED = 500;
@@ -57,8 +61,8 @@ const MAX_VERSIONS_LISTED = 500;
  * Trust anchors from Azure Key Vault certificates. For each configured certificate it reads the newest
  * enabled version and `keepPreviousVersions` older ones (or the pinned version), takes the certificate
  * chain from the secret of the same name and version (Key Vault converts PFX to PEM on request; private
- * keys are never kept), and validates each certificate as the file store does
- * (trust-store-trust-policy.md "Trust Store": CA or self-signed; tsa stores: root CAs only). Certificates
+ * keys are never kept), and validates each certificate with the file store's rules (validateAnchors;
+ * trust-store-trust-policy.md "Trust Store": CA or self-signed; tsa stores: root CAs only). Certificates
  * that may not be anchors (the vault certificate's own leaf, typically) are left out with a warning;
  * a store left with none fails with ERR_TRUST_STORE_EMPTY.
  *
@@ -75,7 +79,7 @@ export class KeyVaultTrustStore implements TrustStore {
   private snapshot: Snapshot | undefined;
   private nextRefreshAtMs = 0;
   /** The failure of the last load when there is no snapshot yet; lookups repeat it until the retry time. */
-  private lastFailure: KeyVaultTrustStoreError | undefined;
+  private lastFailure: AppError | undefined;
 
   constructor(options: KeyVaultTrustStoreOptions) {
     validateConfig(options);
@@ -90,9 +94,9 @@ export class KeyVaultTrustStore implements TrustStore {
   async getCertificates(type: TrustStoreType, name: string): Promise<readonly X509Certificate[]> {
     const content = (await this.current()).stores.get(`${type}:${name}`);
     if (content === undefined) {
-      throw new KeyVaultTrustStoreError(CODES.notFound, 'config', `trust store ${type}:${name} is not configured in Key Vault`, { details: { type, name } });
+      throw new TrustStoreError(CODES.notFound, `trust store ${type}:${name} is not configured in Key Vault`, { details: { type, name } });
     }
-    if (content instanceof KeyVaultTrustStoreError) throw content;
+    if (content instanceof TrustStoreError) throw content;
     return content;
   }
 
@@ -114,7 +118,7 @@ export class KeyVaultTrustStore implements TrustStore {
       this.nextRefreshAtMs = now + (this.options.retryAfterFailureMs ?? 60_000);
       this.logger.log('warn', 'truststore.keyvault_refresh_failed', { message: (error as Error).message, hasSnapshot: this.snapshot !== undefined });
       if (this.snapshot !== undefined) return;
-      this.lastFailure = new KeyVaultTrustStoreError(CODES.unavailable, 'inconclusive', 'Key Vault trust stores could not be read', { cause: error });
+      this.lastFailure = new AppError(ERR_TRUST_STORE_UNAVAILABLE, 'inconclusive', 'Key Vault trust stores could not be read', { cause: error });
       throw this.lastFailure;
     }
   }
@@ -142,20 +146,24 @@ export class KeyVaultTrustStore implements TrustStore {
       try {
         chain = await this.readCertificate(ref);
       } catch (error) {
-        if (statusOf(error) !== 404 && !(error instanceof KeyVaultTrustStoreError)) throw error;
-        const code = error instanceof KeyVaultTrustStoreError ? error.code : CODES.invalidConfig;
-        return new KeyVaultTrustStoreError(code, 'config', `trust store ${key}: Key Vault certificate ${ref.certificate} cannot be used`, {
+        if (statusOf(error) !== 404 && !(error instanceof TrustStoreError)) throw error;
+        const code = error instanceof TrustStoreError ? error.code : CODES.configInvalid;
+        return new TrustStoreError(code, `trust store ${key}: Key Vault certificate ${ref.certificate} cannot be used`, {
           cause: error, details: { store: key, certificate: ref.certificate, ...(ref.version ? { version: ref.version } : {}) },
         });
       }
       for (const cert of chain) {
-        const problem = anchorProblem(cert, type);
-        if (problem === undefined) anchors.set(cert.fingerprint256, cert);
-        else this.logger.log('warn', 'truststore.keyvault_certificate_skipped', { store: key, certificate: ref.certificate, subject: cert.subject, reason: problem });
+        try {
+          validateAnchors(type, [cert], `Key Vault certificate ${ref.certificate}`);
+          anchors.set(cert.fingerprint256, cert);
+        } catch (error) {
+          if (!(error instanceof TrustStoreError)) throw error;
+          this.logger.log('warn', 'truststore.keyvault_certificate_skipped', { store: key, certificate: ref.certificate, subject: cert.subject, code: error.code });
+        }
       }
     }
     if (anchors.size === 0) {
-      return new KeyVaultTrustStoreError(CODES.empty, 'config', `trust store ${key} has no certificate that may be a trust anchor`, { details: { store: key } });
+      return new TrustStoreError(CODES.empty, `trust store ${key} has no certificate that may be a trust anchor`, { details: { store: key } });
     }
     return [...anchors.values()];
   }
@@ -179,7 +187,7 @@ export class KeyVaultTrustStore implements TrustStore {
       }
       if (found.length >= MAX_VERSIONS_LISTED) break;
     }
-    if (found.length === 0) throw new KeyVaultTrustStoreError(CODES.invalidConfig, 'config', `Key Vault certificate ${name} has no enabled version`);
+    if (found.length === 0) throw new TrustStoreError(CODES.configInvalid, `Key Vault certificate ${name} has no enabled version`);
     found.sort((a, b) => b.createdMs - a.createdMs);
     return found.slice(0, 1 + (this.options.keepPreviousVersions ?? 1)).map((v) => v.version);
   }
@@ -189,7 +197,7 @@ function fingerprintOf(stores: Map<string, StoreContent>): string {
   const hash = createHash('sha256');
   for (const key of [...stores.keys()].sort()) {
     const content = stores.get(key) as StoreContent;
-    const parts = content instanceof KeyVaultTrustStoreError ? [`error:${content.code}`] : content.map((c) => c.fingerprint256).sort();
+    const parts = content instanceof TrustStoreError ? [`error:${content.code}`] : content.map((c) => c.fingerprint256).sort();
     hash.update(`${key}\n${parts.join('\n')}\n\n`);
   }
   return hash.digest('hex');
@@ -211,7 +219,7 @@ function validateConfig(options: KeyVaultTrustStoreOptions): void {
   if (url !== undefined && url.protocol !== 'https:' && !isLoopbackHttp(url)) problems.push('vaultUrl must use https');
   for (const [key, refs] of Object.entries(options.stores)) {
     const [type, name, ...rest] = key.split(':');
-    if (!TRUST_STORE_TYPES.includes(type as TrustStoreType) || name === undefined || !STORE_NAME.test(name) || rest.length > 0) {
+    if (!TRUST_STORE_TYPES.includes(type as TrustStoreType) || name === undefined || !STORE_NAME_PATTERN.test(name) || RESERVED_STORE_NAMES.includes(name) || rest.length > 0) {
       problems.push(`store "${key}" is not type:name with type ca|signingAuthority|tsa and name [a-zA-Z0-9_.-]+`);
     }
     if (refs.length === 0) problems.push(`store "${key}" lists no certificate`);
@@ -220,7 +228,7 @@ function validateConfig(options: KeyVaultTrustStoreOptions): void {
   const keep = options.keepPreviousVersions ?? 1;
   if (!Number.isInteger(keep) || keep < 0) problems.push('keepPreviousVersions must be a non-negative integer');
   if (problems.length > 0) {
-    throw new KeyVaultTrustStoreError(CODES.invalidConfig, 'config', `Key Vault trust store configuration: ${problems.join('; ')}`, { details: { problems } });
+    throw new TrustStoreError(CODES.configInvalid, `Key Vault trust store configuration: ${problems.join('; ')}`, { details: { problems } });
   }
 }
 

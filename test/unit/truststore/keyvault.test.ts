@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, memoryLogger } from '../../../shared/core/index.js';
 import { KeyVaultTrustStore } from '../../../shared/truststore/keyvault.js';
 import type { KeyVaultTrustStoreOptions } from '../../../shared/truststore/keyvault.js';
-import { KeyVaultTrustStoreError } from '../../../shared/truststore/keyvault-errors.js';
+import { TrustStoreError } from '../../../shared/truststore/errors.js';
 import { createChain, PKI_NOW } from '../../helpers/pki/index.js';
 import type { TestChain } from '../../helpers/pki/index.js';
 import { StaticTokenCredential } from '../../fakes/keyvault/credential.js';
@@ -68,7 +68,7 @@ describe('KeyVaultTrustStore', () => {
     expect(credential.scopes).toContain('https://vault.azure.net/.default');
     expect(vault.requests.some((r) => !r.authorized)).toBe(true);
     expect(vault.requests.filter((r) => r.path.startsWith('/secrets/')).every((r) => r.query.get('outContentType') === 'application/x-pem-file')).toBe(true);
-    expect(logger.entries).toEqual([expect.objectContaining({ event: 'truststore.keyvault_certificate_skipped', fields: expect.objectContaining({ reason: expect.stringContaining('not a CA') }) })]);
+    expect(logger.entries).toEqual([expect.objectContaining({ event: 'truststore.keyvault_certificate_skipped', fields: expect.objectContaining({ code: 'ERR_TRUST_STORE_CERT_NOT_CA' }) })]);
   });
 
   it('keeps the newest enabled version and keepPreviousVersions older ones, following the listing pages', async () => {
@@ -155,22 +155,22 @@ describe('KeyVaultTrustStore', () => {
 
   it.each<[string, () => void, KeyVaultTrustStoreOptions['stores'], string]>([
     ['an unconfigured store', () => vault.certificates.set('signing', [version('A', 'a1', 1)]), { 'ca:other': [{ certificate: 'signing' }] }, 'ERR_TRUST_STORE_NOT_FOUND'],
-    ['a certificate missing from the vault', () => undefined, { 'ca:prod': [{ certificate: 'missing' }] }, 'ERR_TRUST_STORE_CONFIG'],
-    ['a missing pinned version', () => vault.certificates.set('signing', [version('A', 'a1', 1)]), { 'ca:prod': [{ certificate: 'signing', version: 'zz' }] }, 'ERR_TRUST_STORE_CONFIG'],
-    ['only disabled versions', () => vault.certificates.set('signing', [version('A', 'a1', 1, { enabled: false })]), { 'ca:prod': [{ certificate: 'signing' }] }, 'ERR_TRUST_STORE_CONFIG'],
+    ['a certificate missing from the vault', () => undefined, { 'ca:prod': [{ certificate: 'missing' }] }, 'ERR_TRUST_STORE_CONFIG_INVALID'],
+    ['a missing pinned version', () => vault.certificates.set('signing', [version('A', 'a1', 1)]), { 'ca:prod': [{ certificate: 'signing', version: 'zz' }] }, 'ERR_TRUST_STORE_CONFIG_INVALID'],
+    ['only disabled versions', () => vault.certificates.set('signing', [version('A', 'a1', 1, { enabled: false })]), { 'ca:prod': [{ certificate: 'signing' }] }, 'ERR_TRUST_STORE_CONFIG_INVALID'],
     ['a secret that is not a certificate', () => vault.certificates.set('signing', [version('A', 'a1', 1, { pem: 'hello', pfxBase64: undefined })]), { 'ca:prod': [{ certificate: 'signing' }] }, 'ERR_TRUST_STORE_UNREADABLE'],
     ['only a leaf', () => vault.certificates.set('signing', [version('A', 'a1', 1, { pem: chain('A').leaf.pem, pfxBase64: undefined })]), { 'ca:prod': [{ certificate: 'signing' }] }, 'ERR_TRUST_STORE_EMPTY'],
   ])('fails the lookup of %s with a config error', async (_what, arrange, stores, code) => {
     arrange();
     const { trustStore } = store({ stores });
     const error = await expectAppError(trustStore.getCertificates('ca', 'prod'), code, 'config');
-    expect(error).toBeInstanceOf(KeyVaultTrustStoreError);
+    expect(error).toBeInstanceOf(TrustStoreError);
   });
 
   it('keeps other stores usable when one store is broken', async () => {
     vault.certificates.set('signing', [version('A', 'a1', 1)]);
     const { trustStore } = store({ stores: { 'ca:prod': [{ certificate: 'signing' }], 'ca:broken': [{ certificate: 'missing' }] } });
-    await expectAppError(trustStore.getCertificates('ca', 'broken'), 'ERR_TRUST_STORE_CONFIG');
+    await expectAppError(trustStore.getCertificates('ca', 'broken'), 'ERR_TRUST_STORE_CONFIG_INVALID');
     expect(await trustStore.getCertificates('ca', 'prod')).toHaveLength(2);
   });
 
@@ -178,10 +178,11 @@ describe('KeyVaultTrustStore', () => {
     ['a non-https vault', { vaultUrl: 'http://myvault.vault.azure.net' }],
     ['an unknown store type', { stores: { 'root:x': [{ certificate: 'c' }] } }],
     ['a store name with a slash', { stores: { 'ca:a/b': [{ certificate: 'c' }] } }],
+    ['the store name ..', { stores: { 'ca:..': [{ certificate: 'c' }] } }],
     ['a store without certificates', { stores: { 'ca:x': [] } }],
     ['a bad certificate name', { stores: { 'ca:x': [{ certificate: 'bad_name' }] } }],
     ['a negative keepPreviousVersions', { keepPreviousVersions: -1 }],
   ])('rejects a configuration with %s', async (_what, options) => {
-    await expectAppError(() => store(options), 'ERR_TRUST_STORE_CONFIG', 'config');
+    await expectAppError(() => store(options), 'ERR_TRUST_STORE_CONFIG_INVALID', 'config');
   });
 });
