@@ -4,9 +4,9 @@ import {
   BasicOCSPResponse, CertID, CertStatus, OCSPRequest, OCSPResponse, OCSPResponseStatus, ResponderID, ResponseBytes, ResponseData, RevokedInfo, SingleResponse,
   id_pkix_ocsp_basic,
 } from '@peculiar/asn1-ocsp';
-import { Certificate, CRLReason, CRLReasons, Name } from '@peculiar/asn1-x509';
+import { Certificate, CRLReason, CRLReasons, InvalidityDate, Name, id_ce_invalidityDate } from '@peculiar/asn1-x509';
 import type { TestCert } from './certs.js';
-import { keyIdentifier } from './extensions.js';
+import { extension, keyIdentifier } from './extensions.js';
 import { pairedHash, type HashName } from './keys.js';
 import { corrupt, digest, digestAlgorithm, serialBytes, signBytes, signatureAlgorithm, toDer } from './sign.js';
 import { addDays, PKI_NOW } from './time.js';
@@ -30,6 +30,8 @@ export interface OcspResponseOptions {
   revokedAt?: Date;
   /** Optional. For 'revoked'. */
   revocationReason?: keyof typeof CRLReasons;
+  /** Optional. An invalidity-date single extension (RFC 5280 §5.3.2). */
+  invalidityDate?: Date;
   /** Optional. A delegated responder (EKU OCSPSigning, issued by `issuer`); its cert is embedded. Default: the issuer signs. */
   responder?: TestCert;
   /** Optional. Sign with another key (bad signature). */
@@ -73,6 +75,7 @@ export function issueOcspResponse(options: OcspResponseOptions): Buffer {
     certStatus: certStatus(options),
     thisUpdate,
     ...(nextUpdate ? { nextUpdate } : {}),
+    ...(options.invalidityDate ? { singleExtensions: [extension(id_ce_invalidityDate, false, new InvalidityDate(options.invalidityDate))] } : {}),
   });
   const responderID = options.responderByName
     ? new ResponderID({ byName: AsnConvert.parse(AsnConvert.serialize(AsnConvert.parse(signer.der, Certificate).tbsCertificate.subject), Name) })
