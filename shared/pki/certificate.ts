@@ -101,6 +101,8 @@ function parseUncached(der: Buffer, thumbprint: string): Certificate {
   const tbs = asn.tbsCertificate;
   const extensions = readExtensions(tbs.extensions);
   const params = asn.signatureAlgorithm.parameters;
+  // node decodes the key lazily: an unreadable key must fail here, as a parse error, not later.
+  const publicKey = guardParse('ERR_CERT_PARSE', 'certificate public key is unreadable', () => x509.publicKey);
   return Object.freeze({
     x509,
     der,
@@ -117,8 +119,8 @@ function parseUncached(der: Buffer, thumbprint: string): Certificate {
     ...(extensions.basicConstraints ? { basicConstraints: extensions.basicConstraints } : {}),
     ...(extensions.keyUsage ? { keyUsage: extensions.keyUsage } : {}),
     ...(extensions.eku ? { eku: extensions.eku } : {}),
-    publicKey: x509.publicKey,
-    key: describeKey(x509.publicKey),
+    publicKey,
+    key: describeKey(publicKey),
     selfIssued: raw.issuer.equals(raw.subject),
     ocspUrls: extensions.ocspUrls,
     crlUrls: extensions.crlUrls,
