@@ -100,10 +100,8 @@ export const REVOCATION_DEFAULTS = {
   crlTimeoutMs: 5_000,
   ocspMaxBytes: 20 * 1024,
   crlMaxBytes: 32 * 1024 * 1024,
-  /** The reference uses GET when the encoded request is shorter than this. */
+  /** OCSP requests go by GET when the whole GET URL is shorter than this (RFC 5019 §5), else by POST. */
   ocspGetMaxLength: 255,
-  /** Cache entries without a nextUpdate are kept this long (ms). */
-  cacheWithoutNextUpdateMs: 0,
 } as const;
 
 export const MEDIA_TYPE = {

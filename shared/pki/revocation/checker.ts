@@ -118,13 +118,14 @@ export class RevocationChecker {
     throw lastError;
   }
 
-  /** GET `<url>/<url-escaped base64>` when short enough, else POST (RFC 6960 Appendix A; the reference's rule). */
+  /**
+   * GET `<url>/<url-escaped base64>` when that URL stays under 255 characters, else POST (RFC 6960 Appendix A,
+   * RFC 5019 §5).
+   */
   private ocspExchange(url: string, der: Buffer, signal?: AbortSignal): Promise<Buffer> {
-    const encoded = encodeURIComponent(der.toString('base64'));
+    const getUrl = `${url.replace(/\/$/, '')}/${encodeURIComponent(der.toString('base64'))}`;
     const limits = { timeoutMs: this.limits.ocspTimeoutMs, maxBytes: this.limits.ocspMaxBytes, ...(signal ? { signal } : {}) };
-    if (encoded.length < REVOCATION_DEFAULTS.ocspGetMaxLength) {
-      return fetchBounded(this.fetch, { url: `${url.replace(/\/$/, '')}/${encoded}`, ...limits });
-    }
+    if (getUrl.length < REVOCATION_DEFAULTS.ocspGetMaxLength) return fetchBounded(this.fetch, { url: getUrl, ...limits });
     return fetchBounded(this.fetch, { url, method: 'POST', body: der, contentType: MEDIA_TYPE.ocspRequest, ...limits });
   }
 
