@@ -1,9 +1,12 @@
+import { acrEventsFunction } from './acr-events.js';
 import { admissionValidateFunction } from './admission.js';
 import type { FunctionDefinition } from './definition.js';
 import { gatekeeperMutateFunction, gatekeeperVerifyFunction } from './gatekeeper.js';
 import { healthFunction } from './health.js';
 import { admissionMutateFunction } from './mutate.js';
 import { openApiFunction } from './openapi.js';
+import { recheckFunction } from './recheck.js';
+import { verdictsFunction } from './verdicts.js';
 import { verifyFunction } from './verify.js';
 
 /** Every trigger of the app: registered with Azure by index.ts and served locally by shared/host. */
@@ -15,4 +18,7 @@ export const allFunctions: readonly FunctionDefinition[] = [
   admissionMutateFunction,
   gatekeeperVerifyFunction,
   gatekeeperMutateFunction,
+  verdictsFunction,
+  acrEventsFunction,
+  recheckFunction,
 ];

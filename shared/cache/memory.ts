@@ -66,6 +66,10 @@ export class MemoryResultCache implements ResultCache {
     }
   }
 
+  async delete(key: CacheKey): Promise<void> {
+    this.remove(toMemoryKey(key), key);
+  }
+
   async deleteDigest(registry: string, repository: string, digest: string): Promise<void> {
     const scope = digestScope(registry, repository, digest);
     for (const id of this.byDigest.get(scope) ?? []) this.entries.delete(id);

@@ -34,6 +34,8 @@ export interface ResultCache {
   /** Returns the entry unless it is missing or expired at `at`. */
   get(key: CacheKey, at: Date): Promise<CachedVerdict | undefined>;
   put(entry: CachedVerdict): Promise<void>;
+  /** Removes one verdict (the re-check drops entries it will not renew, so they stop being due). */
+  delete(key: CacheKey): Promise<void>;
   /** Removes every verdict of the digest, whatever the fingerprint (image deleted). */
   deleteDigest(registry: string, repository: string, digest: string): Promise<void>;
   /** Entries whose verdict expiresAt is before `before`, oldest first, at most `limit`. */

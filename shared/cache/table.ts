@@ -96,6 +96,14 @@ export class TableResultCache implements ResultCache {
     });
   }
 
+  async delete(key: CacheKey): Promise<void> {
+    await this.guard('delete', undefined, async () => {
+      const { partitionKey, rowKey } = toTableKeys(key);
+      await this.client.deleteEntity(partitionKey, rowKey, { abortSignal: this.signal() })
+        .catch((error: unknown) => (tableStatus(error) === 404 ? undefined : Promise.reject(error)));
+    });
+  }
+
   async deleteDigest(registry: string, repository: string, digest: string): Promise<void> {
     await this.guard('deleteDigest', undefined, async () => {
       const { partitionKey } = toTableKeys({ registry, repository, digest, fingerprint: '' });

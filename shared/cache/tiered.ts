@@ -27,6 +27,10 @@ export class TieredResultCache implements ResultCache {
     await Promise.all(this.tiers.map((tier) => tier.put(entry)));
   }
 
+  async delete(key: CacheKey): Promise<void> {
+    await Promise.all(this.tiers.map((tier) => tier.delete(key)));
+  }
+
   async deleteDigest(registry: string, repository: string, digest: string): Promise<void> {
     await Promise.all(this.tiers.map((tier) => tier.deleteDigest(registry, repository, digest)));
   }

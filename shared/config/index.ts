@@ -4,3 +4,4 @@ export { createServices, getServices, setServices } from './services.js';
 export type { Services, ServiceOverrides } from './services.js';
 export { registryAllowlist, policyRegistries } from './registry-allowlist.js';
 export { loadLocalSettings } from './local-settings.js';
+export { recheckSchedule } from './schedule.js';

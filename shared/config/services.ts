@@ -1,11 +1,14 @@
 import { jsonLogger, systemClock, type Clock, type FetchLike, type Logger } from '../core/index.js';
-import { MemoryResultCache, type ResultCache } from '../cache/index.js';
+import type { ResultCache } from '../cache/index.js';
+import { eventGridPublisher, noEventPublisher, type EventPublisher } from '../events/index.js';
 import { verifySignature } from '../notary/index.js';
 import { dockerConfigCredentials, RegistryClient } from '../oci/index.js';
 import { RevocationChecker } from '../pki/index.js';
 import type { TrustPolicyDocument } from '../policy/index.js';
-import { DefaultVerificationService } from '../verification/index.js';
 import type { TrustStore } from '../truststore/index.js';
+import { DefaultVerificationService, PushHandler, RecheckService } from '../verification/index.js';
+import { azureCredential } from './azure-credential.js';
+import { buildCache } from './cache-source.js';
 import { registryAllowlist } from './registry-allowlist.js';
 import { loadSettings, type Settings } from './settings.js';
 import { loadTrustPolicy } from './trust-policy-source.js';
@@ -21,6 +24,8 @@ export interface Services {
   registry: RegistryClient;
   cache: ResultCache;
   verification: DefaultVerificationService;
+  push: PushHandler;
+  recheck: RecheckService;
   /** What /api/health may show: counts and names, never values. */
   describe(): Promise<Record<string, unknown>>;
 }
@@ -32,25 +37,29 @@ export interface ServiceOverrides {
   fetch?: FetchLike;
   cache?: ResultCache;
   trustStore?: TrustStore;
+  publisher?: EventPublisher;
 }
 
 export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? jsonLogger(settings.logLevel);
+  const fetchOverride = overrides.fetch ? { fetch: overrides.fetch } : {};
   const policy = await loadTrustPolicy(settings.trustPolicy);
-  const trustStore = overrides.trustStore ?? (await buildTrustStore(settings, logger));
+  const stores = overrides.trustStore ? { store: overrides.trustStore, refresh: async () => undefined } : await buildTrustStore(settings, clock, logger);
+  const trustStore = stores.store;
   const allowRegistry = registryAllowlist(policy, settings.allowedRegistries);
   const registry = new RegistryClient({
-    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+    ...fetchOverride,
     clock,
     logger,
     plainHttp: settings.plainHttpRegistries,
     allowRegistry,
     timeoutMs: settings.registryTimeoutMs,
     credentials: dockerConfigCredentials(settings.dockerConfigPath),
+    ...(settings.azure.acrAuth === 'entra' ? { aadCredential: await azureCredential() } : {}),
   });
-  const revocation = new RevocationChecker({ ...(overrides.fetch ? { fetch: overrides.fetch } : {}), clock, logger });
-  const cache = overrides.cache ?? new MemoryResultCache({ maxEntries: settings.cacheMaxEntries, clock });
+  const revocation = new RevocationChecker({ ...fetchOverride, clock, logger });
+  const cache = overrides.cache ?? (await buildCache(settings, clock, logger));
   const verification = new DefaultVerificationService({
     registry,
     checker: (input) => verifySignature({ ...input, revocation }),
@@ -65,6 +74,9 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     denyMaxAgeSeconds: settings.denyMaxAgeSeconds,
     tagCacheSeconds: settings.tagCacheSeconds,
   });
+  const topic = settings.azure.eventGridTopic;
+  const publisher =
+    overrides.publisher ?? (topic ? eventGridPublisher({ ...topic, credential: await azureCredential(), logger, clock }) : noEventPublisher);
   return {
     settings,
     logger,
@@ -74,10 +86,26 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     registry,
     cache,
     verification,
+    push: new PushHandler({ service: verification, registry, cache, allowRegistry, logger }),
+    recheck: new RecheckService({
+      service: verification,
+      cache,
+      policy,
+      trustStore,
+      refreshTrustStores: stores.refresh,
+      clock,
+      logger,
+      publisher,
+      batchSize: settings.azure.recheckBatch,
+      lookaheadMs: settings.azure.recheckLookaheadSeconds * 1000,
+      expiryWindowMs: settings.azure.expiryWarningDays * 86_400_000,
+    }),
     describe: async () => ({
       trustPolicy: { statements: policy.trustPolicies.map((s) => s.name) },
       trustStore: { fingerprint: await trustStore.fingerprint() },
-      plainHttpRegistries: settings.plainHttpRegistries.length,
+      verdictStore: settings.azure.table ? 'table+memory' : 'memory',
+      keyVault: settings.azure.keyVault !== undefined,
+      eventGridTopic: topic !== undefined,
     }),
   };
 }

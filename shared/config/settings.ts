@@ -1,8 +1,9 @@
 import type { AdmissionSettings } from '../admission/index.js';
-import { AppError } from '../core/index.js';
 import { loadAdmissionSettings } from './admission-settings.js';
+import { loadAzureSettings, type AzureSettings } from './azure-settings.js';
+import { choice, configError, hostList, integer, json, text, type Env } from './env-values.js';
 
-export class ConfigError extends AppError {}
+export { ConfigError, configError } from './env-values.js';
 
 /** Every trustgate setting, typed. Read once from the environment (Azure app settings or local.settings.json Values). */
 export interface Settings {
@@ -36,80 +37,41 @@ export interface Settings {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** TRUSTGATE_ADMISSION_*, TRUSTGATE_MUTATE_PIN, TRUSTGATE_GATEKEEPER_*: the admission and Gatekeeper endpoints. */
   admission: AdmissionSettings;
+  /** Table Storage, Key Vault, Event Grid, ACR sign-in and re-check settings. */
+  azure: AzureSettings;
 }
-
-type Env = Record<string, string | undefined>;
 
 /** Parses settings; a wrong value fails with ERR_CONFIG naming the setting. */
 export function loadSettings(env: Env): Settings {
   return {
     trustPolicy: trustPolicySetting(env),
-    trustStoreDir: optional(env, 'TRUSTGATE_TRUST_STORE'),
+    trustStoreDir: text(env, 'TRUSTGATE_TRUST_STORE'),
     trustStoreInline: inlineStores(env),
-    plainHttpRegistries: list(env, 'TRUSTGATE_PLAIN_HTTP') ?? [],
-    allowedRegistries: list(env, 'TRUSTGATE_ALLOWED_REGISTRIES'),
+    plainHttpRegistries: hostList(env, 'TRUSTGATE_PLAIN_HTTP') ?? [],
+    allowedRegistries: hostList(env, 'TRUSTGATE_ALLOWED_REGISTRIES'),
     port: integer(env, 'TRUSTGATE_PORT', 7071, 1, 65535),
     maxSignatures: integer(env, 'TRUSTGATE_MAX_SIGNATURES', 50, 1, 1000),
     registryTimeoutMs: integer(env, 'TRUSTGATE_REGISTRY_TIMEOUT_MS', 5000, 100, 120_000),
     verdictMaxAgeSeconds: integer(env, 'TRUSTGATE_VERDICT_MAX_AGE_S', 3600, 1, 30 * 86400),
     denyMaxAgeSeconds: integer(env, 'TRUSTGATE_DENY_MAX_AGE_S', 60, 0, 86400),
     tagCacheSeconds: integer(env, 'TRUSTGATE_TAG_CACHE_S', 30, 0, 86400),
-    cacheMaxEntries: integer(env, 'TRUSTGATE_CACHE_MAX_ENTRIES', 10_000, 0, 10_000_000),
-    dockerConfigPath: optional(env, 'TRUSTGATE_DOCKER_CONFIG'),
-    logLevel: oneOf(env, 'TRUSTGATE_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    cacheMaxEntries: integer(env, 'TRUSTGATE_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
+    dockerConfigPath: text(env, 'TRUSTGATE_DOCKER_CONFIG'),
+    logLevel: choice(env, 'TRUSTGATE_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const) ?? 'info',
     admission: loadAdmissionSettings(env),
+    azure: loadAzureSettings(env),
   };
 }
 
-export function configError(name: string, message: string, cause?: unknown): ConfigError {
-  return new ConfigError('ERR_CONFIG', 'config', `${name}: ${message}`, { cause, details: { setting: name } });
-}
-
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function list(env: Env, name: string): string[] | undefined {
-  const value = optional(env, name);
-  if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  for (const item of items) {
-    if (item !== '*' && !/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/.test(item)) throw configError(name, `"${item}" is not a host[:port]`);
-  }
-  return items;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = optional(env, name);
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw configError(name, `must be an integer from ${min} to ${max}, got "${value}"`);
-  return parsed;
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const value = optional(env, name);
-  if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw configError(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
-  return value as T;
-}
-
 function trustPolicySetting(env: Env): Settings['trustPolicy'] {
-  const value = optional(env, 'TRUSTGATE_TRUST_POLICY');
+  const value = text(env, 'TRUSTGATE_TRUST_POLICY');
   if (value === undefined) throw configError('TRUSTGATE_TRUST_POLICY', 'is required (a file path or inline JSON)');
   return value.startsWith('{') ? { kind: 'inline', json: value } : { kind: 'file', path: value };
 }
 
 function inlineStores(env: Env): Settings['trustStoreInline'] {
-  const value = optional(env, 'TRUSTGATE_TRUST_STORE_INLINE');
-  if (value === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch (error) {
-    throw configError('TRUSTGATE_TRUST_STORE_INLINE', 'is not valid JSON', error);
-  }
+  const parsed = json(env, 'TRUSTGATE_TRUST_STORE_INLINE');
+  if (parsed === undefined) return undefined;
   const valid =
     typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) &&
     Object.values(parsed).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string')));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { InvocationContext, type EventGridEvent, type HttpResponseInit } from '@azure/functions';
+import type { EventGridEvent, HttpResponseInit } from '@azure/functions';
+import { InvocationContext } from './functions-runtime.js';
 import type { FunctionDefinition } from '../../functions/definition.js';
 import type { Logger } from '../core/index.js';
 import { logHandler } from './server.js';

@@ -2,11 +2,13 @@ import { resolve } from 'node:path';
 import { allFunctions } from '../../functions/all.js';
 import { isAppError, jsonLogger } from '../core/index.js';
 import { createServices, loadLocalSettings, loadSettings, setServices } from '../config/index.js';
+import { startAzuriteTable } from './azurite.js';
 import { startLocalHost } from './server.js';
 
 /**
  * `npm start`: the whole app on http://127.0.0.1:7071 from the same handlers the Functions host runs.
- * Settings come from the environment, then local.settings.json, then the embedded samples.
+ * Settings come from the environment, then local.settings.json, then the embedded samples; without a
+ * configured verdict table, Azurite runs in this process (in memory) as the Table Storage.
  */
 async function main(): Promise<void> {
   const env = process.env;
@@ -15,6 +17,10 @@ async function main(): Promise<void> {
   env['TRUSTGATE_TRUST_POLICY'] ??= resolve('samples/trustpolicy.json');
   if (env['TRUSTGATE_TRUST_STORE'] === undefined && env['TRUSTGATE_TRUST_STORE_INLINE'] === undefined) env['TRUSTGATE_TRUST_STORE'] = resolve('samples/truststore');
 
+  const azurite =
+    env['TRUSTGATE_TABLE_CONNECTION_STRING'] === undefined && env['TRUSTGATE_TABLE_ENDPOINT'] === undefined ? await startAzuriteTable() : undefined;
+  if (azurite) env['TRUSTGATE_TABLE_CONNECTION_STRING'] = azurite.connectionString;
+
   const settings = loadSettings(env);
   const logger = jsonLogger(settings.logLevel);
   const services = await createServices(settings, { logger });
@@ -22,6 +28,7 @@ async function main(): Promise<void> {
   const host = await startLocalHost({ definitions: allFunctions, logger, port: settings.port });
 
   const lines = [`trustgate is serving on ${host.url}${usingSamples ? ' (embedded sample trust policy: samples/)' : ''}`];
+  if (azurite) lines.push(`  verdicts in embedded Azurite (${azurite.mode}, in memory): ${azurite.tableEndpoint}`);
   for (const d of allFunctions) {
     if (d.kind === 'http') lines.push(`  ${d.methods.join(',').padEnd(8)} ${host.url}/api/${d.route}`);
     if (d.kind === 'eventGrid') lines.push(`  POST     ${host.url}/runtime/webhooks/eventgrid?functionName=${d.name}`);
@@ -31,6 +38,7 @@ async function main(): Promise<void> {
 
   const stop = async () => {
     await host.close();
+    await azurite?.stop();
     process.exit(0);
   };
   process.once('SIGINT', stop);

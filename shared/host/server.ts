@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
+import type { HttpResponseInit } from '@azure/functions';
+import { HttpRequest, InvocationContext } from './functions-runtime.js';
 import type { FunctionDefinition } from '../../functions/definition.js';
 import type { Logger } from '../core/index.js';
 import { invokeEventGrid } from './eventgrid.js';

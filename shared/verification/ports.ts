@@ -8,7 +8,7 @@ export interface RegistryReader {
   resolve(reference: Reference, options?: { signal?: AbortSignal }): Promise<Descriptor>;
   fetchManifest(
     repository: RepositoryRef,
-    descriptor: Descriptor,
+    descriptor: Descriptor | string,
     options?: { signal?: AbortSignal; maxBytes?: number },
   ): Promise<{ descriptor: Descriptor; bytes: Uint8Array; json: unknown }>;
   fetchBlob(repository: RepositoryRef, descriptor: Descriptor, options?: { signal?: AbortSignal; maxBytes?: number }): Promise<Uint8Array>;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isAppError, SingleFlight, type Clock, type Logger } from '../core/index.js';
 import type { CacheKey, ResultCache } from '../cache/index.js';
-import { parseReference, type Descriptor, type Reference } from '../oci/index.js';
+import { parseReference, Reference, type Descriptor } from '../oci/index.js';
 import { fingerprintPolicy, resolveLevel, selectPolicy, type TrustPolicyDocument } from '../policy/index.js';
 import type { TrustStore } from '../truststore/index.js';
 import { REASON } from './codes.js';
@@ -101,11 +101,21 @@ export class DefaultVerificationService implements VerificationService {
       }
       const expiresAt = result.decision === 'allow' ? earliestExpiry(result.outcomes) : undefined;
       const made = this.verdict(at, subject, result.decision, result.reasons, policy, result.outcomes, expiresAt);
-      if (cacheable && made.decision !== 'inconclusive') await this.options.cache?.put({ key, verdict: made, source: 'request', storedAt: made.verifiedAt });
+      if (cacheable && made.decision !== 'inconclusive') await this.options.cache?.put({ key, verdict: made, source: options.source ?? 'request', storedAt: made.verifiedAt });
       return made;
     });
     this.options.logger.log('info', 'verification.decided', { reference, digest: descriptor.digest, decision: verdict.decision, codes: verdict.reasons.map((r) => r.code) });
     return { ...verdict, subject };
+  }
+
+  /** A tag moved (push): resolve it again next time. */
+  forgetTag(registry: string, repository: string, tag: string): void {
+    this.tags.forget(new Reference(registry, repository, tag).toString());
+  }
+
+  /** A digest went away (delete): stop reusing resolutions that point at it. */
+  forgetDigest(digest: string): void {
+    this.tags.forgetDigest(digest);
   }
 
   private async resolve(ref: Reference, signal?: AbortSignal): Promise<Descriptor> {

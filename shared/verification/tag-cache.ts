@@ -32,6 +32,10 @@ export class TagCache {
     this.entries.set(reference, { descriptor, until: nowMs + this.ttlMs });
   }
 
+  forget(reference: string): void {
+    this.entries.delete(reference);
+  }
+
   /** Forgets every tag of a repository that points at `digest` (image deleted or re-pushed). */
   forgetDigest(digest: string): void {
     for (const [key, entry] of this.entries) if (entry.descriptor.digest === digest) this.entries.delete(key);

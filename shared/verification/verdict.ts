@@ -36,8 +36,10 @@ export interface VerifyOptions {
    * to be covered by a verified signature. Default: the index's own signatures only.
    */
   requirePlatforms?: 'all' | string[];
-  /** Optional. Skip the verdict cache and verify from the registry. Default: false. */
+  /** Optional. Skip the verdict cache and verify from the registry (the result is still stored). Default: false. */
   bypassCache?: boolean;
+  /** Optional. Why this verification runs; stored with the verdict. Default: 'request'. */
+  source?: 'push' | 'request' | 'recheck';
 }
 
 export interface VerificationService {

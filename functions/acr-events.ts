@@ -1,0 +1,41 @@
+import type { EventGridHandler, InvocationContext } from '@azure/functions';
+import { getServices } from '../shared/config/index.js';
+import { parseEventDelivery } from '../shared/events/index.js';
+import type { PushHandler } from '../shared/verification/index.js';
+import { lazy, type FunctionDefinition } from './definition.js';
+
+export interface AcrEventsDeps {
+  push: PushHandler;
+}
+
+/**
+ * acrEvents — ACR ImagePushed / ImageDeleted (Event Grid schema or CloudEvents 1.0): verify and store.
+ * A malformed (poison) event is logged once and dropped; an inconclusive verification throws so Event Grid retries.
+ */
+export function makeAcrEventsHandler(deps: AcrEventsDeps): EventGridHandler {
+  return async (event: unknown, context: InvocationContext) => {
+    for (const parsed of await parseEventDelivery(event)) {
+      switch (parsed.kind) {
+        case 'image': {
+          const outcome = await deps.push.handle(parsed.event);
+          context.log('acr event handled', { id: parsed.event.id, type: parsed.event.type, outcome });
+          break;
+        }
+        case 'invalid':
+          context.warn('dropping a malformed event (not retried)', { id: parsed.id, code: parsed.error.code, message: parsed.error.message });
+          break;
+        case 'subscriptionValidation':
+        case 'other':
+          context.log('ignoring event', { kind: parsed.kind, id: parsed.id });
+          break;
+      }
+    }
+  };
+}
+
+export const acrEventsFunction: FunctionDefinition = {
+  kind: 'eventGrid',
+  name: 'acrEvents',
+  handler: lazy(async () => makeAcrEventsHandler(await getServices())),
+};
+

@@ -1,0 +1,19 @@
+import type { InvocationContext, TimerHandler } from '@azure/functions';
+import { getServices, recheckSchedule } from '../shared/config/index.js';
+import type { RecheckService } from '../shared/verification/index.js';
+import { lazy, type FunctionDefinition } from './definition.js';
+
+/** recheck — re-verifies due verdicts, refreshes Key Vault stores, reports expiring certificates. */
+export function makeRecheckHandler(deps: { recheck: RecheckService }): TimerHandler {
+  return async (_timer: unknown, context: InvocationContext) => {
+    const report = await deps.recheck.run();
+    context.log('recheck finished', report);
+  };
+}
+
+export const recheckFunction: FunctionDefinition = {
+  kind: 'timer',
+  name: 'recheck',
+  schedule: recheckSchedule(),
+  handler: lazy(async () => makeRecheckHandler(await getServices())),
+};
