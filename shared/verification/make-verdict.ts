@@ -1,0 +1,54 @@
+import type { Decision, Reason, Verdict } from './verdict.js';
+
+export interface VerdictLifetimes {
+  /** Longest life of an allow verdict, seconds. */
+  allowSeconds: number;
+  /** Life of a deny verdict, seconds. */
+  denySeconds: number;
+}
+
+/**
+ * Builds a Verdict whose expiresAt is the earliest instant it could change: the passing signature's own
+ * expiry (certificate, timestamp, revocation data) capped by the configured lifetime. Inconclusive
+ * verdicts expire at once (they are never cached).
+ */
+export function makeVerdict(
+  at: Date,
+  lifetimes: VerdictLifetimes,
+  fields: Pick<Verdict, 'subject' | 'decision' | 'reasons'> & Partial<Pick<Verdict, 'policy' | 'signatures'>>,
+): Verdict {
+  const seconds = lifetimeOf(fields.decision, lifetimes);
+  let expires = at.getTime() + seconds * 1000;
+  const signatureExpiry = fields.decision === 'allow' ? earliestExpiry(fields.signatures ?? []) : undefined;
+  if (signatureExpiry !== undefined && signatureExpiry < expires) expires = Math.max(signatureExpiry, at.getTime());
+  return {
+    subject: fields.subject,
+    decision: fields.decision,
+    ...(fields.policy ? { policy: fields.policy } : {}),
+    signatures: fields.signatures ?? [],
+    reasons: fields.reasons,
+    verifiedAt: at.toISOString(),
+    expiresAt: new Date(expires).toISOString(),
+  };
+}
+
+export function reasonOf(error: unknown, code: string): Reason {
+  if (error instanceof Error && 'code' in error) return { code, message: `${String(error.code)}: ${error.message}` };
+  return { code, message: error instanceof Error ? error.message : String(error) };
+}
+
+function lifetimeOf(decision: Decision, lifetimes: VerdictLifetimes): number {
+  switch (decision) {
+    case 'allow':
+      return lifetimes.allowSeconds;
+    case 'deny':
+      return lifetimes.denySeconds;
+    case 'inconclusive':
+      return 0;
+  }
+}
+
+function earliestExpiry(outcomes: Verdict['signatures']): number | undefined {
+  const passing = outcomes.filter((o) => o.ok && o.expiresAt).map((o) => Date.parse(o.expiresAt as string));
+  return passing.length > 0 ? Math.min(...passing) : undefined;
+}
