@@ -41,7 +41,8 @@ export class FakeRegistry implements RegistryReader {
     return found;
   }
 
-  async fetchManifest(_repo: RepositoryRef, descriptor: Descriptor): Promise<{ descriptor: Descriptor; bytes: Uint8Array; json: unknown }> {
+  async fetchManifest(_repo: RepositoryRef, wanted: Descriptor | string): Promise<{ descriptor: Descriptor; bytes: Uint8Array; json: unknown }> {
+    const descriptor = typeof wanted === 'string' ? { ...IMAGE, digest: wanted } : wanted;
     this.calls.push(`manifest ${descriptor.digest}`);
     this.fail(`manifest ${descriptor.digest}`);
     return { descriptor, bytes: new Uint8Array(), json: this.manifests.get(descriptor.digest) };
