@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeAdmissionHandler, loadAdmissionDeps, admissionValidateFunction, type AdmissionHandlerDeps } from '../../functions/admission.js';
 import { makeMutateHandler, admissionMutateFunction } from '../../functions/mutate.js';
 import type { AdmissionReviewResponse, AdmissionSettings } from '../../shared/admission/index.js';
-import type { Services } from '../../shared/config/index.js';
+import { loadSettings, type Services } from '../../shared/config/index.js';
 import { fixedClock } from '../../shared/core/index.js';
 import { createCa, createCertificate, PKI_NOW } from '../helpers/pki/index.js';
 import { EKU } from '../helpers/pki/extensions.js';
@@ -134,8 +134,8 @@ describe('admission endpoint authentication', () => {
     expect(() => makeAdmissionHandler(deps({}))).toThrow(expect.objectContaining({ code: 'ERR_ADMISSION_AUTH_NOT_CONFIGURED' }));
   });
 
-  it('the registered function stays closed (500 ERR_ADMISSION_AUTH_NOT_CONFIGURED) when settings carry no admission section', async () => {
-    const services = { verification: new FakeVerificationService(), settings: {}, clock: fixedClock(PKI_NOW) } as unknown as Services;
+  it('the registered function stays closed (500 ERR_ADMISSION_AUTH_NOT_CONFIGURED) when no key or CA is configured', async () => {
+    const services = { verification: new FakeVerificationService(), settings: loadSettings({ TRUSTGATE_TRUST_POLICY: 'p.json' }), clock: fixedClock(PKI_NOW) } as unknown as Services;
     const built = await loadAdmissionDeps(async () => services);
     expect(() => makeAdmissionHandler(built)).toThrow(expect.objectContaining({ code: 'ERR_ADMISSION_AUTH_NOT_CONFIGURED' }));
     expect(admissionValidateFunction).toMatchObject({ authLevel: 'anonymous', route: 'v1/admission/validate/{key?}', methods: ['POST'] });
