@@ -41,6 +41,10 @@ param admissionKey string = ''
 param recheckSchedule string = '0 */15 * * * *'
 @allowed([ 'debug', 'info', 'warn', 'error' ])
 param logLevel string = 'info'
+@description('TRUSTGATE_EVENTGRID_TOPIC_ENDPOINT: optional custom topic for Trustgate.VerdictChanged / Trustgate.CertificateExpiring (the identity needs EventGrid Data Sender on it).')
+param eventGridTopicEndpoint string = ''
+@description('Any other TRUSTGATE_* app settings (admission mode, deadlines, cache sizes, ...), as an object of strings; they win over the ones above.')
+param additionalSettings object = {}
 
 @minValue(1)
 @description('Always-ready instances of the http group (admission latency).')
@@ -152,7 +156,7 @@ module functionApp 'modules/function-app.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
     maximumInstanceCount: maximumInstanceCount
-    trustgateSettings: {
+    trustgateSettings: union({
       TRUSTGATE_TRUST_POLICY: trustPolicy
       TRUSTGATE_TRUST_STORE_INLINE: trustStoreInline
       TRUSTGATE_ALLOWED_REGISTRIES: !empty(allowedRegistries) ? allowedRegistries : (hasRegistry ? registryRoles.outputs.loginServer : '')
@@ -163,7 +167,10 @@ module functionApp 'modules/function-app.bicep' = {
       TRUSTGATE_ADMISSION_KEY: admissionKey
       TRUSTGATE_RECHECK_SCHEDULE: recheckSchedule
       TRUSTGATE_LOG_LEVEL: logLevel
-    }
+      // Pull from the registry with the app's identity (Entra ID token exchange) when one is wired up.
+      TRUSTGATE_ACR_AUTH: hasRegistry ? 'entra' : 'anonymous'
+      TRUSTGATE_EVENTGRID_TOPIC_ENDPOINT: eventGridTopicEndpoint
+    }, additionalSettings)
   }
   // Roles first: the host reads its storage with the identity as soon as the app starts.
   dependsOn: [ appRoles ]

@@ -167,6 +167,7 @@ describe('Function App on Flex Consumption', () => {
   it.each([
     'TRUSTGATE_TRUST_POLICY', 'TRUSTGATE_TRUST_STORE_INLINE', 'TRUSTGATE_ALLOWED_REGISTRIES', 'TRUSTGATE_TABLE_ENDPOINT', 'TRUSTGATE_TABLE_NAME',
     'TRUSTGATE_KEYVAULT_URL', 'TRUSTGATE_KEYVAULT_STORES', 'TRUSTGATE_ADMISSION_KEY', 'TRUSTGATE_RECHECK_SCHEDULE', 'TRUSTGATE_LOG_LEVEL',
+    'TRUSTGATE_ACR_AUTH', 'TRUSTGATE_EVENTGRID_TOPIC_ENDPOINT',
   ])('passes %s to the app', (setting) => {
     expect(code('main.bicep')).toMatch(new RegExp(`\\b${setting}:`));
   });
