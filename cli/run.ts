@@ -32,9 +32,10 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     .option('--trust-policy <file>', 'Notation OCI trust policy (default: TRUSTGATE_TRUST_POLICY)')
     .option('--trust-store <dir>', 'trust store directory in Notation layout (default: TRUSTGATE_TRUST_STORE)')
     .option('--plain-http', "reach the reference's registry over plain HTTP")
+    .option('--require-platforms <digests>', 'for an index: "all", or comma-separated platform manifest digests that must be covered')
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--verbose', 'log what happens to stderr')
-    .action(async (reference: string, opts: { trustPolicy?: string; trustStore?: string; plainHttp?: boolean; output: string; verbose?: boolean }) => {
+    .action(async (reference: string, opts: VerifyFlags) => {
       exitCode = await verifyCommand(reference, opts, io);
     });
 
@@ -57,11 +58,16 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   return exitCode;
 }
 
-async function verifyCommand(
-  reference: string,
-  opts: { trustPolicy?: string; trustStore?: string; plainHttp?: boolean; output: string; verbose?: boolean },
-  io: CliIo,
-): Promise<number> {
+interface VerifyFlags {
+  trustPolicy?: string;
+  trustStore?: string;
+  plainHttp?: boolean;
+  requirePlatforms?: string;
+  output: string;
+  verbose?: boolean;
+}
+
+async function verifyCommand(reference: string, opts: VerifyFlags, io: CliIo): Promise<number> {
   let registry: string;
   try {
     registry = parseReference(reference).registry;
@@ -78,7 +84,8 @@ async function verifyCommand(
     const settings = loadSettings(env);
     const logger = opts.verbose ? jsonLogger('debug', (line) => io.stderr(line + '\n')) : silentLogger;
     const services = await createServices(settings, { logger, ...io.overrides });
-    const verdict = await services.verification.verify(reference);
+    const requirePlatforms = opts.requirePlatforms === undefined ? undefined : opts.requirePlatforms === 'all' ? 'all' : opts.requirePlatforms.split(',').map((d) => d.trim()).filter(Boolean);
+    const verdict = await services.verification.verify(reference, requirePlatforms === undefined ? {} : { requirePlatforms });
     io.stdout(opts.output === 'json' ? JSON.stringify(verdict, null, 2) + '\n' : formatVerdictText(verdict) + '\n');
     return exitCodeFor(verdict.decision);
   } catch (error) {

@@ -10,18 +10,22 @@ import { guardHttp } from './guard.js';
 export const MAX_SUBJECTS = 100;
 const MAX_BODY_BYTES = 64 * 1024;
 
+const digestSchema = z.string().regex(/^sha(256:[a-f0-9]{64}|512:[a-f0-9]{128})$/, 'must be a sha256/sha512 digest');
+
 const verifyRequestSchema = z.strictObject({
   subjects: z.array(z.string().min(1).max(1024)).min(1).max(MAX_SUBJECTS),
+  /** For multi-arch subjects: platform manifests (or "all") that a verified signature must cover. */
+  requirePlatforms: z.union([z.literal('all'), z.array(digestSchema).min(1).max(64)]).optional(),
 });
 
 export interface VerifyHandlerDeps {
   verification: VerificationService;
 }
 
-/** POST /api/v1/verify — `{subjects: [ref...]}` → `{results: [Verdict...]}` in request order. */
+/** POST /api/v1/verify — `{subjects: [ref...], requirePlatforms?}` → `{results: [Verdict...]}` in request order. */
 export function makeVerifyHandler(deps: VerifyHandlerDeps): HttpHandler {
   return guardHttp(async (request) => {
-    const { subjects } = await readJsonBody(request, { maxBytes: MAX_BODY_BYTES, schema: verifyRequestSchema });
+    const { subjects, requirePlatforms } = await readJsonBody(request, { maxBytes: MAX_BODY_BYTES, schema: verifyRequestSchema });
     subjects.forEach((subject, index) => {
       try {
         parseReference(subject);
@@ -29,7 +33,8 @@ export function makeVerifyHandler(deps: VerifyHandlerDeps): HttpHandler {
         throw new HttpInputError('ERR_INVALID_REFERENCE', 'invalid-input', `subjects[${index}]: ${(error as Error).message}`);
       }
     });
-    const results = await Promise.all(subjects.map((subject) => deps.verification.verify(subject)));
+    const options = requirePlatforms === undefined ? {} : { requirePlatforms };
+    const results = await Promise.all(subjects.map((subject) => deps.verification.verify(subject, options)));
     return { status: 200, jsonBody: { results } };
   });
 }
