@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(join(ROOT, path)).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => (m[1] ?? m[2]) as string);
+}
+
+/** Source without comments (a comment may say "no process.env"). */
+function code(file: string): string {
+  return readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+}
+
+/** The module of a resolved relative import: `shared/<module>` or a top-level folder. */
+function moduleOf(file: string, specifier: string): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  const target = relative(ROOT, join(ROOT, file, '..', specifier));
+  const [top, second] = target.split('/');
+  return top === 'shared' ? `shared/${second}` : top;
+}
+
+/** Dependency direction from the architecture: pure layers never reach I/O layers or the environment. */
+const PURE = ['shared/pki', 'shared/notary', 'shared/policy'];
+const FORBIDDEN_FOR_PURE = ['shared/oci', 'shared/cache', 'shared/config', 'shared/verification', 'shared/events', 'shared/admission', 'shared/host', 'functions'];
+
+describe('module boundaries', () => {
+  const files = sources('shared');
+
+  it.each(PURE)('%s imports no registry, cache, Azure SDK or configuration, and reads no process.env', (module) => {
+    for (const file of files.filter((f) => f.startsWith(`${module}/`))) {
+      for (const specifier of importsOf(file)) {
+        expect(specifier.startsWith('@azure/'), `${file} imports ${specifier}`).toBe(false);
+        expect(FORBIDDEN_FOR_PURE, `${file} imports ${specifier}`).not.toContain(moduleOf(file, specifier));
+      }
+      expect(code(file), `${file} reads process.env`).not.toMatch(/process\.env/);
+    }
+  });
+
+  it('only shared/config (and the local host entry) read process.env', () => {
+    const readers = files.filter((f) => /process\.env/.test(code(f)));
+    expect(readers.filter((f) => !f.startsWith('shared/config/') && f !== 'shared/host/main.ts')).toEqual([]);
+  });
+
+  it('nothing in shared/ imports the functions layer (except the local host that serves it)', () => {
+    for (const file of files.filter((f) => !f.startsWith('shared/host/'))) {
+      for (const specifier of importsOf(file)) expect(moduleOf(file, specifier), `${file} imports ${specifier}`).not.toBe('functions');
+    }
+  });
+});
