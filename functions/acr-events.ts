@@ -1,8 +1,12 @@
 import type { EventGridHandler, InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/config/index.js';
-import { parseEventDelivery } from '../shared/events/index.js';
 import type { PushHandler } from '../shared/verification/index.js';
 import { lazy, type FunctionDefinition } from './definition.js';
+
+/** shared/events pulls in @azure/eventgrid (~130 ms): it loads with the first event, not when the app starts. */
+const importEvents = () => import('../shared/events/index.js');
+let events: ReturnType<typeof importEvents> | undefined;
+const loadEvents = () => (events ??= importEvents());
 
 export interface AcrEventsDeps {
   push: PushHandler;
@@ -14,6 +18,7 @@ export interface AcrEventsDeps {
  */
 export function makeAcrEventsHandler(deps: AcrEventsDeps): EventGridHandler {
   return async (event: unknown, context: InvocationContext) => {
+    const { parseEventDelivery } = await loadEvents();
     for (const parsed of await parseEventDelivery(event)) {
       switch (parsed.kind) {
         case 'image': {

@@ -1,18 +1,14 @@
 import { jsonLogger, systemClock, type Clock, type FetchLike, type Logger } from '../core/index.js';
 import type { ResultCache } from '../cache/index.js';
-import { eventGridPublisher, noEventPublisher, type EventPublisher } from '../events/index.js';
-import { verifySignature } from '../notary/index.js';
-import { dockerConfigCredentials, RegistryClient } from '../oci/index.js';
-import { RevocationChecker } from '../pki/index.js';
+import type { EventPublisher } from '../events/index.js';
+import type { RegistryClient } from '../oci/index.js';
 import type { TrustPolicyDocument } from '../policy/index.js';
 import type { TrustStore } from '../truststore/index.js';
-import { DefaultVerificationService, PushHandler, RecheckService } from '../verification/index.js';
+import type { DefaultVerificationService, PushHandler, RecheckService } from '../verification/index.js';
 import { azureCredential } from './azure-credential.js';
-import { buildCache } from './cache-source.js';
 import { registryAllowlist } from './registry-allowlist.js';
 import { loadSettings, type Settings } from './settings.js';
 import { loadTrustPolicy } from './trust-policy-source.js';
-import { buildTrustStore } from './trust-store-source.js';
 
 /** Everything a handler needs, built once per process (the composition root). */
 export interface Services {
@@ -40,7 +36,40 @@ export interface ServiceOverrides {
   publisher?: EventPublisher;
 }
 
+/**
+ * The engine, registry client, caches and Azure SDKs cost ~400 ms to import: they load with the first build of the
+ * services, so importing the functions module stays cheap (Flex allows 30 s for app initialization, admission waits).
+ */
+async function loadComponents() {
+  const [events, notary, oci, pki, verification, cacheSource, trustStoreSource] = await Promise.all([
+    import('../events/index.js'),
+    import('../notary/index.js'),
+    import('../oci/index.js'),
+    import('../pki/index.js'),
+    import('../verification/index.js'),
+    import('./cache-source.js'),
+    import('./trust-store-source.js'),
+  ]);
+  return {
+    eventGridPublisher: events.eventGridPublisher,
+    noEventPublisher: events.noEventPublisher,
+    verifySignature: notary.verifySignature,
+    RegistryClient: oci.RegistryClient,
+    dockerConfigCredentials: oci.dockerConfigCredentials,
+    RevocationChecker: pki.RevocationChecker,
+    DefaultVerificationService: verification.DefaultVerificationService,
+    PushHandler: verification.PushHandler,
+    RecheckService: verification.RecheckService,
+    buildCache: cacheSource.buildCache,
+    buildTrustStore: trustStoreSource.buildTrustStore,
+  };
+}
+
 export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<Services> {
+  const {
+    buildCache, buildTrustStore, dockerConfigCredentials, eventGridPublisher, noEventPublisher, DefaultVerificationService, PushHandler,
+    RecheckService, RegistryClient, RevocationChecker, verifySignature,
+  } = await loadComponents();
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? jsonLogger(settings.logLevel);
   const fetchOverride = overrides.fetch ? { fetch: overrides.fetch } : {};
