@@ -47,22 +47,6 @@ export const MANDATORY_DN_ATTRIBUTES = ['C', 'ST', 'O'] as const;
 /** `S` is accepted as an alias of `ST` in trusted identities (reference behaviour). */
 export const DN_TYPE_ALIASES: Readonly<Record<string, string>> = { S: 'ST' };
 
-/**
- * Attribute short names Go's `pkix.Name.String()` prints; the reference matches identities against that text,
- * so any other attribute in the leaf subject is printed as `oid=#hex` and makes the subject unparsable.
- */
-export const GO_DN_SHORT_NAMES: Readonly<Record<string, string>> = {
-  '2.5.4.6': 'C',
-  '2.5.4.8': 'ST',
-  '2.5.4.7': 'L',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.3': 'CN',
-  '2.5.4.5': 'SERIALNUMBER',
-  '2.5.4.9': 'STREET',
-  '2.5.4.17': 'POSTALCODE',
-};
-
 /** Error codes of PolicyError. */
 export const ERR_TRUST_POLICY_INVALID = 'ERR_TRUST_POLICY_INVALID';
 export const ERR_POLICY_ARTIFACT_SCOPE_INVALID = 'ERR_POLICY_ARTIFACT_SCOPE_INVALID';

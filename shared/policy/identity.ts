@@ -7,7 +7,8 @@
  * trustgate reproduces that from the parsed attribute list. Repeated CN/SERIALNUMBER (where Go keeps only the
  * last value) are refused as well: stricter, and never needed by a well-formed signing certificate.
  */
-import { GO_DN_SHORT_NAMES, PREFIX_SEPARATOR, WILDCARD, X509_SUBJECT_PREFIX } from './constants.js';
+import { GO_ATTRIBUTE_NAMES } from '../pki/index.js';
+import { PREFIX_SEPARATOR, WILDCARD, X509_SUBJECT_PREFIX } from './constants.js';
 import { isSubsetDn, missingMandatoryAttributes, parseDistinguishedName } from './dn.js';
 import type { DnAttributes } from './dn.js';
 
@@ -70,7 +71,7 @@ export function parseX509SubjectIdentity(value: string): { kind: 'ok'; attribute
 export function leafSubjectAttributes(subject: readonly SubjectAttribute[]): { kind: 'ok'; attributes: DnAttributes } | { kind: 'invalid'; reason: string } {
   const attributes = new Map<string, string>();
   for (const attribute of subject) {
-    const type = GO_DN_SHORT_NAMES[attribute.oid];
+    const type = GO_ATTRIBUTE_NAMES[attribute.oid]; // by OID, not the caller's name: Go's short names only
     if (type === undefined) return { kind: 'invalid', reason: `attribute ${attribute.oid} has no matchable short name` };
     if (attributes.has(type)) return { kind: 'invalid', reason: `attribute ${type} is repeated` };
     if (attribute.value.includes('=#')) return { kind: 'invalid', reason: `attribute ${type} contains "=#"` };

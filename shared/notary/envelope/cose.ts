@@ -5,14 +5,9 @@ import {
   COSE_LABEL_CONTENT_TYPE,
   COSE_LABEL_CRIT,
   COSE_LABEL_X5CHAIN,
-  HEADER_AUTHENTIC_SIGNING_TIME,
-  HEADER_EXPIRY,
   HEADER_SIGNING_AGENT,
   HEADER_SIGNING_SCHEME,
-  HEADER_SIGNING_TIME,
   HEADER_TIMESTAMP_SIGNATURE,
-  HEADER_VERIFICATION_PLUGIN,
-  HEADER_VERIFICATION_PLUGIN_MIN_VERSION,
   MEDIA_TYPE_COSE,
   NOTARY_SIGNED_HEADERS,
 } from '../constants.js';
@@ -21,7 +16,7 @@ import { parsePayload } from '../payload.js';
 import { algorithmFromCoseLabel } from './algorithms.js';
 import { assertStrictCbor } from './cbor-strict.js';
 import { encodeSigStructure } from './sig-structure.js';
-import { validateSignedAttributes } from './headers.js';
+import { addTimeHeaders, assertPluginHeadersAreText, validateSignedAttributes } from './headers.js';
 import type { ParsedEnvelope, ProtectedHeaderView } from './types.js';
 
 type Label = number | string;
@@ -131,15 +126,8 @@ function protectedView(header: HeaderMap): ProtectedHeaderView {
     signingScheme: header.get(HEADER_SIGNING_SCHEME),
     extended,
   };
-  const signingTime = optionalTime(header, HEADER_SIGNING_TIME);
-  const authenticSigningTime = optionalTime(header, HEADER_AUTHENTIC_SIGNING_TIME);
-  const expiry = optionalTime(header, HEADER_EXPIRY);
-  if (signingTime) view.signingTime = signingTime;
-  if (authenticSigningTime) view.authenticSigningTime = authenticSigningTime;
-  if (expiry) view.expiry = expiry;
-  for (const name of [HEADER_VERIFICATION_PLUGIN, HEADER_VERIFICATION_PLUGIN_MIN_VERSION]) {
-    if (header.has(name) && typeof header.get(name) !== 'string') throw notaryFailure(NotaryErrorCode.header, `${name} is not a tstr`);
-  }
+  addTimeHeaders(view, (name) => optionalTime(header, name));
+  assertPluginHeadersAreText((name) => ({ present: header.has(name), value: header.get(name) }), 'tstr');
   return view;
 }
 

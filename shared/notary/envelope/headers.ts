@@ -91,3 +91,22 @@ function schemeSigningTime(scheme: SigningScheme, view: ProtectedHeaderView): Da
   }
   return view.authenticSigningTime;
 }
+
+/** Fills the Notary time headers into the view; `readTime` decodes one the envelope's way (RFC 3339 or CBOR tag 1). */
+export function addTimeHeaders(view: ProtectedHeaderView, readTime: (name: string) => Date | undefined): void {
+  const signingTime = readTime(HEADER_SIGNING_TIME);
+  const authenticSigningTime = readTime(HEADER_AUTHENTIC_SIGNING_TIME);
+  const expiry = readTime(HEADER_EXPIRY);
+  if (signingTime) view.signingTime = signingTime;
+  if (authenticSigningTime) view.authenticSigningTime = authenticSigningTime;
+  if (expiry) view.expiry = expiry;
+}
+
+/** The plugin headers, when present, must be text (they are refused later either way, with a clearer code). */
+export function assertPluginHeadersAreText(read: (name: string) => { present: boolean; value: unknown }, textType: string): void {
+  for (const name of [HEADER_VERIFICATION_PLUGIN, HEADER_VERIFICATION_PLUGIN_MIN_VERSION]) {
+    const { present, value } = read(name);
+    if (present && typeof value !== 'string') throw notaryFailure(NotaryErrorCode.header, `${name} is not a ${textType}`);
+  }
+}
+

@@ -1,12 +1,7 @@
 import {
-  HEADER_AUTHENTIC_SIGNING_TIME,
-  HEADER_EXPIRY,
   HEADER_SIGNING_AGENT,
   HEADER_SIGNING_SCHEME,
-  HEADER_SIGNING_TIME,
   HEADER_TIMESTAMP_SIGNATURE,
-  HEADER_VERIFICATION_PLUGIN,
-  HEADER_VERIFICATION_PLUGIN_MIN_VERSION,
   JWS_HEADER_ALG,
   JWS_HEADER_CRIT,
   JWS_HEADER_CTY,
@@ -18,7 +13,7 @@ import { NotaryErrorCode, notaryFailure } from '../errors.js';
 import { isPlainObject, parseJsonBytes, parsePayload } from '../payload.js';
 import { algorithmFromJwsName } from './algorithms.js';
 import { decodeBase64Strict, decodeBase64UrlStrict, parseRfc3339 } from './encoding.js';
-import { validateSignedAttributes } from './headers.js';
+import { addTimeHeaders, assertPluginHeadersAreText, validateSignedAttributes } from './headers.js';
 import type { ParsedEnvelope, ProtectedHeaderView } from './types.js';
 
 const TOP_LEVEL_MEMBERS = new Set(['payload', 'protected', 'header', 'signature']);
@@ -93,17 +88,8 @@ function protectedView(headerObject: Record<string, unknown>): ProtectedHeaderVi
     signingScheme: headerObject[HEADER_SIGNING_SCHEME],
     extended,
   };
-  const signingTime = optionalTime(headerObject, HEADER_SIGNING_TIME);
-  const authenticSigningTime = optionalTime(headerObject, HEADER_AUTHENTIC_SIGNING_TIME);
-  const expiry = optionalTime(headerObject, HEADER_EXPIRY);
-  if (signingTime) view.signingTime = signingTime;
-  if (authenticSigningTime) view.authenticSigningTime = authenticSigningTime;
-  if (expiry) view.expiry = expiry;
-  for (const name of [HEADER_VERIFICATION_PLUGIN, HEADER_VERIFICATION_PLUGIN_MIN_VERSION]) {
-    if (Object.hasOwn(headerObject, name) && typeof headerObject[name] !== 'string') {
-      throw notaryFailure(NotaryErrorCode.header, `${name} is not a string`);
-    }
-  }
+  addTimeHeaders(view, (name) => optionalTime(headerObject, name));
+  assertPluginHeadersAreText((name) => ({ present: Object.hasOwn(headerObject, name), value: headerObject[name] }), 'string');
   return view;
 }
 
