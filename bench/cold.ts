@@ -1,0 +1,47 @@
+import type { Services } from '../shared/config/index.js';
+import type { BenchImage } from './fixture.js';
+import type { Floor } from './floor.js';
+import { mapConcurrent, timed } from './stats.js';
+
+export interface ColdSamples {
+  coldMs: number[];
+  floorMs: number[];
+}
+
+/**
+ * One image at a time: a full verification by tag (verdict-cache miss: every image is new) and the floor for the same
+ * image, alternating which goes first so neither always finds the registry warmer. `warmup` images run first unrecorded
+ * (JIT, connections, parsed certificates, the per-repository "no referrers API" memory — all warm in production).
+ */
+export async function measureCold(services: Services, floor: Floor, images: readonly BenchImage[], warmup: readonly BenchImage[]): Promise<ColdSamples> {
+  for (const image of warmup) {
+    await verifyAllowed(services, image.reference);
+    await floor.run(image);
+  }
+  const coldMs: number[] = [];
+  const floorMs: number[] = [];
+  for (const [i, image] of images.entries()) {
+    const cold = async () => coldMs.push((await timed(() => verifyAllowed(services, image.reference))).ms);
+    const raw = async () => floorMs.push((await timed(() => floor.run(image))).ms);
+    if (i % 2 === 0) {
+      await cold();
+      await raw();
+    } else {
+      await raw();
+      await cold();
+    }
+  }
+  return { coldMs, floorMs };
+}
+
+/** Distinct images verified with at most `concurrency` in flight; verifications per second of wall time. */
+export async function measureThroughput(services: Services, images: readonly BenchImage[], concurrency: number): Promise<{ perSecond: number; ms: number }> {
+  const { ms } = await timed(() => mapConcurrent(images, concurrency, (image) => verifyAllowed(services, image.reference)));
+  return { perSecond: (images.length / ms) * 1000, ms };
+}
+
+/** Verifies and insists on `allow`: a bench that measured failures would measure the wrong thing. */
+export async function verifyAllowed(services: Services, reference: string): Promise<void> {
+  const verdict = await services.verification.verify(reference);
+  if (verdict.decision !== 'allow') throw new Error(`bench: ${reference} → ${verdict.decision} ${JSON.stringify(verdict.reasons)}`);
+}

@@ -1,0 +1,26 @@
+/** The performance goals of the issue, checked against one bench result. */
+interface Goal {
+  metric: 'cold_over_floor' | 'cold_verifications_per_s' | 'warm_verify_p99_ms' | 'rss_mb_10k_verdicts' | 'import_ms';
+  comparison: '<=' | '>=' | '<';
+  target: number;
+}
+
+const GOALS: readonly Goal[] = [
+  { metric: 'cold_over_floor', comparison: '<=', target: 1.3 },
+  { metric: 'cold_verifications_per_s', comparison: '>=', target: 1000 },
+  { metric: 'warm_verify_p99_ms', comparison: '<', target: 0.1 },
+  { metric: 'rss_mb_10k_verdicts', comparison: '<', target: 150 },
+  { metric: 'import_ms', comparison: '<', target: 300 },
+];
+
+export type GoalReport = Record<Goal['metric'], { goal: string; value: number; met: boolean }>;
+
+export function evaluateGoals(result: Record<Goal['metric'], number>): GoalReport {
+  const report = {} as GoalReport;
+  for (const { metric, comparison, target } of GOALS) {
+    const value = result[metric];
+    const met = comparison === '<=' ? value <= target : comparison === '>=' ? value >= target : value < target;
+    report[metric] = { goal: `${comparison} ${target}`, value, met };
+  }
+  return report;
+}

@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { measureCold, measureThroughput } from './cold.js';
+import { startBenchFixture } from './fixture.js';
+import { Floor } from './floor.js';
+import { evaluateGoals } from './goals.js';
+import { measureImport } from './import-time.js';
+import { measureRss } from './rss.js';
+import { benchServices, countingFetch } from './services.js';
+import { log, percentile, round, timed } from './stats.js';
+import { measureTableHits } from './table.js';
+import { measureWarm } from './warm.js';
+
+/**
+ * `npm run bench`: the verification service against a real docker-registry on loopback (started and stopped here).
+ * Prints one JSON object on stdout; progress on stderr. Sizes are chosen to finish in about a minute on 2 cores.
+ */
+const WARMUP_IMAGES = 20;
+const LATENCY_IMAGES = 300;
+const THROUGHPUT_IMAGES = 1200;
+const CONCURRENCY = 32;
+const WARM_CALLS = 20_000;
+const RSS_REAL_VERDICTS = 100;
+const RSS_ENTRIES = 10_000;
+const TABLE_IMAGES = 200;
+const IMPORT_RUNS = 5;
+const FUNCTIONS_MODULE = resolve('dist/functions/index.js');
+
+async function main(): Promise<void> {
+  if (!existsSync(FUNCTIONS_MODULE)) throw new Error(`bench: ${FUNCTIONS_MODULE} is missing: run npm run build first`);
+  log('measuring import time of the functions module');
+  const importMs = measureImport(FUNCTIONS_MODULE, IMPORT_RUNS);
+
+  const total = WARMUP_IMAGES + LATENCY_IMAGES + THROUGHPUT_IMAGES;
+  log(`pushing ${total} signed images to docker-registry`);
+  const { ms: pushMs, value: fixture } = await timed(() => startBenchFixture(total));
+  log(`pushed in ${(pushMs / 1000).toFixed(1)} s`);
+  try {
+    const warmup = fixture.images.slice(0, WARMUP_IMAGES);
+    const latency = fixture.images.slice(WARMUP_IMAGES, WARMUP_IMAGES + LATENCY_IMAGES);
+    const throughput = fixture.images.slice(WARMUP_IMAGES + LATENCY_IMAGES);
+    const counter = countingFetch();
+    const services = await benchServices(fixture.env, fixture.now, counter);
+    const floor = new Floor(fixture.registry.url, fixture.repository, fixture.chain.root.der);
+
+    log(`cold verifications and floor, one at a time (${LATENCY_IMAGES} images)`);
+    const before = counter.count();
+    const cold = await measureCold(services, floor, latency, warmup);
+    const requestsPerVerify = (counter.count() - before) / (latency.length + warmup.length);
+
+    log(`throughput, ${THROUGHPUT_IMAGES} images, concurrency ${CONCURRENCY}`);
+    const rate = await measureThroughput(services, throughput, CONCURRENCY);
+
+    log(`memory-tier hits (${WARM_CALLS} calls)`);
+    const warm = await measureWarm(services, counter, latency, WARM_CALLS);
+
+    log(`RSS with ${RSS_ENTRIES} verdicts in the memory tier (fresh process)`);
+    const rss = measureRss({ env: fixture.env, now: fixture.now.toISOString(), references: latency.slice(0, RSS_REAL_VERDICTS).map((i) => i.reference), entries: RSS_ENTRIES });
+
+    log(`Table Storage tier hits (Azurite in-process, ${TABLE_IMAGES} images)`);
+    const table = await measureTableHits(fixture.env, fixture.now, throughput.slice(0, TABLE_IMAGES));
+
+    const coldP50 = percentile(cold.coldMs, 50);
+    const floorP50 = percentile(cold.floorMs, 50);
+    const result = {
+      cold_verify_p50_ms: round(coldP50),
+      cold_verify_p99_ms: round(percentile(cold.coldMs, 99)),
+      floor_p50_ms: round(floorP50),
+      cold_over_floor: round(coldP50 / floorP50),
+      cold_verifications_per_s: Math.round(rate.perSecond),
+      warm_verify_p50_ms: round(percentile(warm, 50)),
+      warm_verify_p99_ms: round(percentile(warm, 99)),
+      rss_mb_10k_verdicts: round(rss.rssMb),
+      import_ms: round(importMs),
+      table_hit_ms_p50: round(percentile(table, 50)),
+      table_hit_ms_p99: round(percentile(table, 99)),
+      images: total,
+      concurrency: CONCURRENCY,
+      node: process.version,
+      details: {
+        registry_requests_per_cold_verify: round(requestsPerVerify),
+        floor_requests_per_image: 4,
+        floor_p99_ms: round(percentile(cold.floorMs, 99)),
+        rss_baseline_mb: round(rss.baselineRssMb),
+        rss_heap_used_mb: round(rss.heapUsedMb),
+        verdict_json_bytes: rss.verdictJsonBytes,
+        push_s: round(pushMs / 1000),
+        samples: { cold: cold.coldMs.length, warm: warm.length, table: table.length, import_runs: IMPORT_RUNS },
+      },
+      goals: {},
+    };
+    result.goals = evaluateGoals(result);
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  } finally {
+    await fixture.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
