@@ -34,10 +34,10 @@ export async function measureCold(services: Services, floor: Floor, images: read
   return { coldMs, floorMs };
 }
 
-/** Distinct images verified with at most `concurrency` in flight; verifications per second of wall time. */
-export async function measureThroughput(services: Services, images: readonly BenchImage[], concurrency: number): Promise<{ perSecond: number; ms: number }> {
-  const { ms } = await timed(() => mapConcurrent(images, concurrency, (image) => verifyAllowed(services, image.reference)));
-  return { perSecond: (images.length / ms) * 1000, ms };
+/** `work` over distinct images with at most `concurrency` in flight; completions per second of wall time. */
+export async function measureRate(images: readonly BenchImage[], concurrency: number, work: (image: BenchImage) => Promise<void>): Promise<number> {
+  const { ms } = await timed(() => mapConcurrent(images, concurrency, work));
+  return (images.length / ms) * 1000;
 }
 
 /** Verifies and insists on `allow`: a bench that measured failures would measure the wrong thing. */

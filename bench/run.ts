@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { measureCold, measureThroughput } from './cold.js';
-import { startBenchFixture } from './fixture.js';
+import { measureCold, measureRate, verifyAllowed } from './cold.js';
+import { cpuMeter } from './cpu.js';
+import { startBenchFixture, type BenchFixture } from './fixture.js';
 import { Floor } from './floor.js';
 import { evaluateGoals } from './goals.js';
 import { measureImport } from './import-time.js';
@@ -20,6 +21,7 @@ const LATENCY_IMAGES = 300;
 const THROUGHPUT_IMAGES = 1200;
 const CONCURRENCY = 32;
 const WARM_CALLS = 20_000;
+const INLINE_STORE_IMAGES = 50;
 const RSS_REAL_VERDICTS = 100;
 const RSS_ENTRIES = 10_000;
 const TABLE_IMAGES = 200;
@@ -28,72 +30,101 @@ const FUNCTIONS_MODULE = resolve('dist/functions/index.js');
 
 async function main(): Promise<void> {
   if (!existsSync(FUNCTIONS_MODULE)) throw new Error(`bench: ${FUNCTIONS_MODULE} is missing: run npm run build first`);
-  log('measuring import time of the functions module');
+  log('import time of the functions module (fresh processes)');
   const importMs = measureImport(FUNCTIONS_MODULE, IMPORT_RUNS);
 
   const total = WARMUP_IMAGES + LATENCY_IMAGES + THROUGHPUT_IMAGES;
   log(`pushing ${total} signed images to docker-registry`);
   const { ms: pushMs, value: fixture } = await timed(() => startBenchFixture(total));
-  log(`pushed in ${(pushMs / 1000).toFixed(1)} s`);
   try {
-    const warmup = fixture.images.slice(0, WARMUP_IMAGES);
-    const latency = fixture.images.slice(WARMUP_IMAGES, WARMUP_IMAGES + LATENCY_IMAGES);
-    const throughput = fixture.images.slice(WARMUP_IMAGES + LATENCY_IMAGES);
-    const counter = countingFetch();
-    const services = await benchServices(fixture.env, fixture.now, counter);
-    const floor = new Floor(fixture.registry.url, fixture.repository, fixture.chain.root.der);
-
-    log(`cold verifications and floor, one at a time (${LATENCY_IMAGES} images)`);
-    const before = counter.count();
-    const cold = await measureCold(services, floor, latency, warmup);
-    const requestsPerVerify = (counter.count() - before) / (latency.length + warmup.length);
-
-    log(`throughput, ${THROUGHPUT_IMAGES} images, concurrency ${CONCURRENCY}`);
-    const rate = await measureThroughput(services, throughput, CONCURRENCY);
-
-    log(`memory-tier hits (${WARM_CALLS} calls)`);
-    const warm = await measureWarm(services, counter, latency, WARM_CALLS);
-
-    log(`RSS with ${RSS_ENTRIES} verdicts in the memory tier (fresh process)`);
-    const rss = measureRss({ env: fixture.env, now: fixture.now.toISOString(), references: latency.slice(0, RSS_REAL_VERDICTS).map((i) => i.reference), entries: RSS_ENTRIES });
-
-    log(`Table Storage tier hits (Azurite in-process, ${TABLE_IMAGES} images)`);
-    const table = await measureTableHits(fixture.env, fixture.now, throughput.slice(0, TABLE_IMAGES));
-
-    const coldP50 = percentile(cold.coldMs, 50);
-    const floorP50 = percentile(cold.floorMs, 50);
-    const result = {
-      cold_verify_p50_ms: round(coldP50),
-      cold_verify_p99_ms: round(percentile(cold.coldMs, 99)),
-      floor_p50_ms: round(floorP50),
-      cold_over_floor: round(coldP50 / floorP50),
-      cold_verifications_per_s: Math.round(rate.perSecond),
-      warm_verify_p50_ms: round(percentile(warm, 50)),
-      warm_verify_p99_ms: round(percentile(warm, 99)),
-      rss_mb_10k_verdicts: round(rss.rssMb),
-      import_ms: round(importMs),
-      table_hit_ms_p50: round(percentile(table, 50)),
-      table_hit_ms_p99: round(percentile(table, 99)),
-      images: total,
-      concurrency: CONCURRENCY,
-      node: process.version,
-      details: {
-        registry_requests_per_cold_verify: round(requestsPerVerify),
-        floor_requests_per_image: 4,
-        floor_p99_ms: round(percentile(cold.floorMs, 99)),
-        rss_baseline_mb: round(rss.baselineRssMb),
-        rss_heap_used_mb: round(rss.heapUsedMb),
-        verdict_json_bytes: rss.verdictJsonBytes,
-        push_s: round(pushMs / 1000),
-        samples: { cold: cold.coldMs.length, warm: warm.length, table: table.length, import_runs: IMPORT_RUNS },
-      },
-      goals: {},
-    };
-    result.goals = evaluateGoals(result);
-    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(await measureAll(fixture, importMs, pushMs), null, 2) + '\n');
   } finally {
     await fixture.stop();
   }
+}
+
+async function measureAll(fixture: BenchFixture, importMs: number, pushMs: number) {
+  const warmup = fixture.images.slice(0, WARMUP_IMAGES);
+  const latency = fixture.images.slice(WARMUP_IMAGES, WARMUP_IMAGES + LATENCY_IMAGES);
+  const throughput = fixture.images.slice(WARMUP_IMAGES + LATENCY_IMAGES);
+  const counter = countingFetch();
+  const services = await benchServices(fixture.env, fixture.now, counter);
+  const floor = new Floor(fixture.registry.url, fixture.repository, fixture.chain.root.der);
+  const cpu = cpuMeter(fixture.registry.host);
+
+  log(`cold verifications and floor, one at a time (${LATENCY_IMAGES} images)`);
+  const sent = counter.count();
+  const cold = await measureCold(services, floor, latency, warmup);
+  const requestsPerVerify = (counter.count() - sent) / (warmup.length + latency.length);
+
+  log(`throughput: ${THROUGHPUT_IMAGES} new images, then the floor over ${warmup.length + latency.length}, concurrency ${CONCURRENCY}`);
+  let cpuWindow = cpu.start();
+  const rate = await measureRate(throughput, CONCURRENCY, (image) => verifyAllowed(services, image.reference));
+  const rateCpu = cpuWindow();
+  cpuWindow = cpu.start();
+  const floorRate = await measureRate([...warmup, ...latency], CONCURRENCY, (image) => floor.run(image));
+  const floorCpu = cpuWindow();
+  const perImage = (ms: number | undefined, images: number) => (ms === undefined ? null : round(ms / images));
+
+  log(`memory-tier hits (${WARM_CALLS} calls), then the same with an inline trust store`);
+  const warm = await measureWarm(services, counter, latency, WARM_CALLS);
+  const inlineWarm = await measureInlineStoreWarm(fixture, latency.slice(0, INLINE_STORE_IMAGES));
+
+  log(`RSS with ${RSS_ENTRIES} verdicts in the memory tier (fresh process)`);
+  const rss = measureRss({ env: fixture.env, now: fixture.now.toISOString(), references: latency.slice(0, RSS_REAL_VERDICTS).map((i) => i.reference), entries: RSS_ENTRIES });
+
+  log(`Table Storage tier hits (Azurite in-process, ${TABLE_IMAGES} images)`);
+  const table = await measureTableHits(fixture.env, fixture.now, throughput.slice(0, TABLE_IMAGES));
+
+  const coldP50 = percentile(cold.coldMs, 50);
+  const floorP50 = percentile(cold.floorMs, 50);
+  const result = {
+    cold_verify_p50_ms: round(coldP50),
+    cold_verify_p99_ms: round(percentile(cold.coldMs, 99)),
+    floor_p50_ms: round(floorP50),
+    cold_over_floor: round(coldP50 / floorP50),
+    cold_verifications_per_s: Math.round(rate),
+    warm_verify_p99_ms: round(percentile(warm, 99)),
+    rss_mb_10k_verdicts: round(rss.rssMb),
+    import_ms: round(importMs),
+    table_hit_ms_p50: round(percentile(table, 50)),
+    table_hit_ms_p99: round(percentile(table, 99)),
+    images: fixture.images.length,
+    concurrency: CONCURRENCY,
+    node: process.version,
+    details: {
+      floor_p99_ms: round(percentile(cold.floorMs, 99)),
+      floor_verifications_per_s: Math.round(floorRate),
+      registry_requests_per_cold_verify: round(requestsPerVerify),
+      floor_requests_per_image: 4,
+      node_cpu_ms_per_cold_verify: perImage(rateCpu.nodeMs, throughput.length),
+      node_cpu_ms_per_floor: perImage(floorCpu.nodeMs, warmup.length + latency.length),
+      registry_cpu_ms_per_cold_verify: perImage(rateCpu.registryMs, throughput.length),
+      registry_cpu_ms_per_floor: perImage(floorCpu.registryMs, warmup.length + latency.length),
+      warm_verify_p50_ms: round(percentile(warm, 50)),
+      warm_inline_store_p50_ms: round(percentile(inlineWarm, 50)),
+      warm_inline_store_p99_ms: round(percentile(inlineWarm, 99)),
+      rss_baseline_mb: round(rss.baselineRssMb),
+      rss_heap_used_mb: round(rss.heapUsedMb),
+      verdict_json_bytes: rss.verdictJsonBytes,
+      push_s: round(pushMs / 1000),
+      samples: { cold: cold.coldMs.length, warm: warm.length, table: table.length, import_runs: IMPORT_RUNS },
+    },
+  };
+  return { ...result, goals: evaluateGoals(result) };
+}
+
+/**
+ * The same memory-tier hits from a service whose trust store is inline (TRUSTGATE_TRUST_STORE_INLINE, same root):
+ * isolates what the Notation-layout directory store costs per call (it re-lists its directories to fingerprint them).
+ */
+async function measureInlineStoreWarm(fixture: BenchFixture, images: BenchFixture['images']): Promise<number[]> {
+  const { TRUSTGATE_TRUST_STORE: _dir, ...rest } = fixture.env;
+  const env = { ...rest, TRUSTGATE_TRUST_STORE_INLINE: JSON.stringify({ 'ca:bench': fixture.chain.root.pem }) };
+  const counter = countingFetch();
+  const services = await benchServices(env, fixture.now, counter);
+  for (const image of images) await verifyAllowed(services, image.reference);
+  return measureWarm(services, counter, images, WARM_CALLS);
 }
 
 main().catch((error: unknown) => {
