@@ -21,7 +21,7 @@ const LATENCY_IMAGES = 300;
 const THROUGHPUT_IMAGES = 1200;
 const CONCURRENCY = 32;
 const WARM_CALLS = 20_000;
-const INLINE_STORE_IMAGES = 50;
+const INLINE_STORE_IMAGES = 100;
 const RSS_REAL_VERDICTS = 100;
 const RSS_ENTRIES = 10_000;
 const TABLE_IMAGES = 200;
@@ -68,7 +68,7 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
 
   log(`memory-tier hits (${WARM_CALLS} calls), then the same with an inline trust store`);
   const warm = await measureWarm(services, counter, latency, WARM_CALLS);
-  const inlineWarm = await measureInlineStoreWarm(fixture, latency.slice(0, INLINE_STORE_IMAGES));
+  const inline = await measureInlineStore(fixture, floor, latency.slice(0, INLINE_STORE_IMAGES), warmup);
 
   log(`RSS with ${RSS_ENTRIES} verdicts in the memory tier (fresh process)`);
   const rss = measureRss({ env: fixture.env, now: fixture.now.toISOString(), references: latency.slice(0, RSS_REAL_VERDICTS).map((i) => i.reference), entries: RSS_ENTRIES });
@@ -102,8 +102,9 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
       registry_cpu_ms_per_cold_verify: perImage(rateCpu.registryMs, throughput.length),
       registry_cpu_ms_per_floor: perImage(floorCpu.registryMs, warmup.length + latency.length),
       warm_verify_p50_ms: round(percentile(warm, 50)),
-      warm_inline_store_p50_ms: round(percentile(inlineWarm, 50)),
-      warm_inline_store_p99_ms: round(percentile(inlineWarm, 99)),
+      inline_store_cold_over_floor: round(percentile(inline.coldMs, 50) / percentile(inline.floorMs, 50)),
+      inline_store_warm_p50_ms: round(percentile(inline.warmMs, 50)),
+      inline_store_warm_p99_ms: round(percentile(inline.warmMs, 99)),
       rss_baseline_mb: round(rss.baselineRssMb),
       rss_heap_used_mb: round(rss.heapUsedMb),
       verdict_json_bytes: rss.verdictJsonBytes,
@@ -115,16 +116,17 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
 }
 
 /**
- * The same memory-tier hits from a service whose trust store is inline (TRUSTGATE_TRUST_STORE_INLINE, same root):
- * isolates what the Notation-layout directory store costs per call (it re-lists its directories to fingerprint them).
+ * Cold (against the floor, interleaved) and memory-tier hits again, from a service whose trust store is inline
+ * (TRUSTGATE_TRUST_STORE_INLINE, same root): isolates what the Notation-layout directory store costs per verification
+ * (it lists its directories and lstats its files on every call to fingerprint and load the stores).
  */
-async function measureInlineStoreWarm(fixture: BenchFixture, images: BenchFixture['images']): Promise<number[]> {
+async function measureInlineStore(fixture: BenchFixture, floor: Floor, images: BenchFixture['images'], warmup: BenchFixture['images']) {
   const { TRUSTGATE_TRUST_STORE: _dir, ...rest } = fixture.env;
   const env = { ...rest, TRUSTGATE_TRUST_STORE_INLINE: JSON.stringify({ 'ca:bench': fixture.chain.root.pem }) };
   const counter = countingFetch();
   const services = await benchServices(env, fixture.now, counter);
-  for (const image of images) await verifyAllowed(services, image.reference);
-  return measureWarm(services, counter, images, WARM_CALLS);
+  const cold = await measureCold(services, floor, images, warmup);
+  return { ...cold, warmMs: await measureWarm(services, counter, images, WARM_CALLS) };
 }
 
 main().catch((error: unknown) => {

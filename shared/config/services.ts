@@ -8,7 +8,6 @@ import type { DefaultVerificationService, PushHandler, RecheckService } from '..
 import { azureCredential } from './azure-credential.js';
 import { registryAllowlist } from './registry-allowlist.js';
 import { loadSettings, type Settings } from './settings.js';
-import { loadTrustPolicy } from './trust-policy-source.js';
 
 /** Everything a handler needs, built once per process (the composition root). */
 export interface Services {
@@ -41,13 +40,14 @@ export interface ServiceOverrides {
  * services, so importing the functions module stays cheap (Flex allows 30 s for app initialization, admission waits).
  */
 async function loadComponents() {
-  const [events, notary, oci, pki, verification, cacheSource, trustStoreSource] = await Promise.all([
+  const [events, notary, oci, pki, verification, cacheSource, trustPolicySource, trustStoreSource] = await Promise.all([
     import('../events/index.js'),
     import('../notary/index.js'),
     import('../oci/index.js'),
     import('../pki/index.js'),
     import('../verification/index.js'),
     import('./cache-source.js'),
+    import('./trust-policy-source.js'), // policy reads DN attribute names from pki (@peculiar/asn1-*)
     import('./trust-store-source.js'),
   ]);
   return {
@@ -61,14 +61,15 @@ async function loadComponents() {
     PushHandler: verification.PushHandler,
     RecheckService: verification.RecheckService,
     buildCache: cacheSource.buildCache,
+    loadTrustPolicy: trustPolicySource.loadTrustPolicy,
     buildTrustStore: trustStoreSource.buildTrustStore,
   };
 }
 
 export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<Services> {
   const {
-    buildCache, buildTrustStore, dockerConfigCredentials, eventGridPublisher, noEventPublisher, DefaultVerificationService, PushHandler,
-    RecheckService, RegistryClient, RevocationChecker, verifySignature,
+    buildCache, buildTrustStore, dockerConfigCredentials, eventGridPublisher, loadTrustPolicy, noEventPublisher, DefaultVerificationService,
+    PushHandler, RecheckService, RegistryClient, RevocationChecker, verifySignature,
   } = await loadComponents();
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? jsonLogger(settings.logLevel);
