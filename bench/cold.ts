@@ -6,6 +6,9 @@ import { mapConcurrent, timed } from './stats.js';
 export interface ColdSamples {
   coldMs: number[];
   floorMs: number[];
+  /** This process's CPU (user + system, all threads) per cold verification / per floor pass, in ms. */
+  coldCpuMs: number;
+  floorCpuMs: number;
 }
 
 /**
@@ -20,9 +23,16 @@ export async function measureCold(services: Services, floor: Floor, images: read
   }
   const coldMs: number[] = [];
   const floorMs: number[] = [];
+  const cpu = { cold: 0, floor: 0 };
+  const sample = async (work: () => Promise<void>, into: number[], kind: keyof typeof cpu) => {
+    const before = process.cpuUsage();
+    into.push((await timed(work)).ms);
+    const used = process.cpuUsage(before);
+    cpu[kind] += (used.user + used.system) / 1000;
+  };
   for (const [i, image] of images.entries()) {
-    const cold = async () => coldMs.push((await timed(() => verifyAllowed(services, image.reference))).ms);
-    const raw = async () => floorMs.push((await timed(() => floor.run(image))).ms);
+    const cold = () => sample(() => verifyAllowed(services, image.reference), coldMs, 'cold');
+    const raw = () => sample(() => floor.run(image), floorMs, 'floor');
     if (i % 2 === 0) {
       await cold();
       await raw();
@@ -31,7 +41,7 @@ export async function measureCold(services: Services, floor: Floor, images: read
       await cold();
     }
   }
-  return { coldMs, floorMs };
+  return { coldMs, floorMs, coldCpuMs: cpu.cold / images.length, floorCpuMs: cpu.floor / images.length };
 }
 
 /** `work` over distinct images with at most `concurrency` in flight; completions per second of wall time. */

@@ -8,7 +8,8 @@ import { countingFetch, benchServices } from './services.js';
  * Child process of the bench (run with --expose-gc): a fresh process holding only the composition root, like a Functions
  * worker. It verifies the given images for real, then fills the memory tier to `entries` verdicts that are deep copies of
  * those real verdicts under other digests (so each entry is its own objects, the size of a real one), collects garbage
- * and prints `{rssMb, baselineRssMb, heapUsedMb, entries, verdictJsonBytes}` on stdout.
+ * and prints `{rssMb, baselineRssMb, heapUsedMb, baselineHeapUsedMb, entries, verdictJsonBytes}` on stdout (baseline:
+ * after the composition root is built, before any verification).
  */
 export interface RssProbeInput {
   env: Record<string, string>;
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const counter = countingFetch();
   const services = await benchServices(input.env, new Date(input.now), counter);
   collect();
-  const baselineRssMb = process.memoryUsage().rss / MB;
+  const baseline = process.memoryUsage();
   const verdicts: Verdict[] = [];
   for (const reference of input.references) verdicts.push(await services.verification.verify(reference));
   if (verdicts.some((v) => v.decision !== 'allow')) throw new Error('rss probe: a real verification did not allow');
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   collect();
   const usage = process.memoryUsage();
   process.stdout.write(
-    JSON.stringify({ rssMb: usage.rss / MB, baselineRssMb, heapUsedMb: usage.heapUsed / MB, entries: size, verdictJsonBytes: JSON.stringify(verdicts[0]).length }),
+    JSON.stringify({ rssMb: usage.rss / MB, baselineRssMb: baseline.rss / MB, heapUsedMb: usage.heapUsed / MB, baselineHeapUsedMb: baseline.heapUsed / MB, entries: size, verdictJsonBytes: JSON.stringify(verdicts[0]).length }),
   );
 }
 

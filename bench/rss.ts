@@ -6,6 +6,7 @@ export interface RssResult {
   rssMb: number;
   baselineRssMb: number;
   heapUsedMb: number;
+  baselineHeapUsedMb: number;
   entries: number;
   verdictJsonBytes: number;
 }
