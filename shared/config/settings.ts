@@ -11,6 +11,8 @@ export interface Settings {
   trustPolicy: { kind: 'file'; path: string } | { kind: 'inline'; json: string };
   /** TRUSTGATE_TRUST_STORE: a directory in Notation layout (x509/{ca,signingAuthority,tsa}/<name>/). */
   trustStoreDir: string | undefined;
+  /** TRUSTGATE_TRUST_STORE_RECHECK_MS: how often the trust store directory is checked for changes. Default 2000. */
+  trustStoreRecheckMs: number;
   /** TRUSTGATE_TRUST_STORE_INLINE: JSON {"ca:name": "PEM..." | ["PEM..."]}. */
   trustStoreInline: Record<string, string | string[]> | undefined;
   /** TRUSTGATE_PLAIN_HTTP: registry hosts (host[:port]) that may be reached over plain HTTP. */
@@ -46,6 +48,7 @@ export function loadSettings(env: Env): Settings {
   return {
     trustPolicy: trustPolicySetting(env),
     trustStoreDir: text(env, 'TRUSTGATE_TRUST_STORE'),
+    trustStoreRecheckMs: integer(env, 'TRUSTGATE_TRUST_STORE_RECHECK_MS', 2000, 0, 3_600_000),
     trustStoreInline: inlineStores(env),
     plainHttpRegistries: hostList(env, 'TRUSTGATE_PLAIN_HTTP') ?? [],
     allowedRegistries: hostList(env, 'TRUSTGATE_ALLOWED_REGISTRIES'),

@@ -14,7 +14,7 @@ export async function buildTrustStore(settings: Settings, clock: Clock, logger: 
   const stores: TrustStore[] = [];
   const refreshers: Array<() => Promise<unknown>> = [];
   if (settings.trustStoreInline) stores.push(new InlineTrustStore({ stores: settings.trustStoreInline }));
-  if (settings.trustStoreDir) stores.push(new FileTrustStore({ root: settings.trustStoreDir, logger }));
+  if (settings.trustStoreDir) stores.push(new FileTrustStore({ root: settings.trustStoreDir, logger, clock, recheckIntervalMs: settings.trustStoreRecheckMs }));
   const vault = settings.azure.keyVault;
   if (vault) {
     const { KeyVaultTrustStore } = await import('../truststore/keyvault.js'); // the Key Vault SDKs load only when used

@@ -13,8 +13,8 @@ import { constants as fsConstants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import type { X509Certificate } from 'node:crypto';
 import { extname, join } from 'node:path';
-import { silentLogger } from '../core/index.js';
-import type { Logger } from '../core/index.js';
+import { silentLogger, systemClock } from '../core/index.js';
+import type { Clock, Logger } from '../core/index.js';
 import { parseCertificates, validateAnchors } from './certificates.js';
 import {
   CERTIFICATE_EXTENSIONS,
@@ -40,15 +40,25 @@ export interface FileTrustStoreOptions {
   maxFileBytes?: number;
   /** Optional. Default: 1024. More certificates in one named store make it invalid. */
   maxCertificatesPerStore?: number;
+  /**
+   * Optional. How long a look at the directory is trusted before the files are checked again, in ms. Every
+   * verification asks for the fingerprint, so checking the disk each time would cost more than the crypto.
+   * Default: 2000. 0 checks on every call.
+   */
+  recheckIntervalMs?: number;
+  /** Optional. Default: the system clock. */
+  clock?: Clock;
 }
 
 interface CacheEntry {
   /** Names, sizes, inodes and change times of the store's files when it was read. */
   stamp: string;
   certificates: readonly X509Certificate[];
+  /** When the files were last compared with `stamp`. */
+  checkedAtMs: number;
 }
 
-/** Reads named stores from disk; a store is re-read only when its files change (checked with lstat per call). */
+/** Reads named stores from disk; a store is re-read only when its files change (checked with lstat at most every recheckIntervalMs). */
 export class FileTrustStore implements TrustStore {
   private readonly root: string;
   private readonly logger: Logger;
@@ -56,6 +66,9 @@ export class FileTrustStore implements TrustStore {
   private readonly maxFileBytes: number;
   private readonly maxCertificates: number;
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly recheckMs: number;
+  private readonly clock: Clock;
+  private fingerprintMemo: { value: string; atMs: number } | undefined;
 
   constructor(options: FileTrustStoreOptions) {
     this.root = options.root;
@@ -63,6 +76,8 @@ export class FileTrustStore implements TrustStore {
     this.maxFiles = options.maxFilesPerStore ?? DEFAULT_MAX_FILES_PER_STORE;
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.maxCertificates = options.maxCertificatesPerStore ?? DEFAULT_MAX_CERTIFICATES_PER_STORE;
+    this.recheckMs = options.recheckIntervalMs ?? 2000;
+    this.clock = options.clock ?? systemClock;
   }
 
   async getCertificates(type: TrustStoreType, name: string): Promise<readonly X509Certificate[]> {
@@ -76,6 +91,8 @@ export class FileTrustStore implements TrustStore {
   }
 
   async fingerprint(): Promise<string> {
+    const nowMs = this.clock.now().getTime();
+    if (this.fingerprintMemo && this.fresh(this.fingerprintMemo.atMs, nowMs)) return this.fingerprintMemo.value;
     const lines: string[] = [];
     for (const type of TRUST_STORE_TYPES) {
       for (const name of await this.storeNames(type)) {
@@ -87,7 +104,15 @@ export class FileTrustStore implements TrustStore {
         }
       }
     }
-    return fingerprintLines(lines);
+    const value = fingerprintLines(lines);
+    this.fingerprintMemo = { value, atMs: nowMs };
+    return value;
+  }
+
+  /** A look taken at `atMs` still counts (a clock that moved backwards does not). */
+  private fresh(atMs: number, nowMs: number): boolean {
+    const elapsed = nowMs - atMs;
+    return elapsed >= 0 && elapsed < this.recheckMs;
   }
 
   private async storeNames(type: TrustStoreType): Promise<string[]> {
@@ -103,10 +128,15 @@ export class FileTrustStore implements TrustStore {
   private async load(type: TrustStoreType, name: string): Promise<readonly X509Certificate[]> {
     const directory = join(this.root, X509_DIR, type, name);
     const label = `trust store ${type}:${name}`;
+    const nowMs = this.clock.now().getTime();
+    const cached = this.cache.get(`${type}:${name}`);
+    if (cached && this.fresh(cached.checkedAtMs, nowMs)) return cached.certificates;
     const files = await this.listFiles(directory, label);
     const stamp = files.map((f) => f.stamp).join('\n');
-    const cached = this.cache.get(`${type}:${name}`);
-    if (cached && cached.stamp === stamp) return cached.certificates;
+    if (cached && cached.stamp === stamp) {
+      cached.checkedAtMs = nowMs;
+      return cached.certificates;
+    }
 
     const certificates: X509Certificate[] = [];
     for (const file of files) {
@@ -117,7 +147,7 @@ export class FileTrustStore implements TrustStore {
       if (certificates.length > this.maxCertificates) throw new TrustStoreError(CODES.tooLarge, `${label} holds more than ${this.maxCertificates} certificates`);
     }
     if (certificates.length === 0) throw new TrustStoreError(CODES.empty, `${label} contains no certificate`);
-    this.cache.set(`${type}:${name}`, { stamp, certificates });
+    this.cache.set(`${type}:${name}`, { stamp, certificates, checkedAtMs: nowMs });
     this.logger.log('debug', 'truststore.loaded', { type, name, certificates: certificates.length });
     return certificates;
   }

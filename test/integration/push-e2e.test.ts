@@ -37,7 +37,8 @@ describe.skipIf(!dockerRegistryAvailable())('verify on push (real docker-registr
   const published: TrustgateEvent[] = [];
   const publisher: EventPublisher = { publish: async (events) => void published.push(...events) };
 
-  const settingsEnv = () => fixture.env({ TRUSTGATE_TABLE_CONNECTION_STRING: azurite.connectionString, TRUSTGATE_TAG_CACHE_S: '0' });
+  const settingsEnv = () =>
+    fixture.env({ TRUSTGATE_TABLE_CONNECTION_STRING: azurite.connectionString, TRUSTGATE_TAG_CACHE_S: '0', TRUSTGATE_TRUST_STORE_RECHECK_MS: '0' });
 
   beforeAll(async () => {
     fixture = await startSignedRegistry();

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../../shared/core/index.js';
+import { ManualClock, memoryLogger } from '../../../shared/core/index.js';
 import { FileTrustStore, thumbprint } from '../../../shared/truststore/index.js';
 import type { TrustStoreType } from '../../../shared/truststore/index.js';
 import { expectAppError } from '../../helpers/expect-error.js';
@@ -139,13 +139,17 @@ describe('FileTrustStore: layout rules', () => {
     await expectAppError(new FileTrustStore({ root, maxCertificatesPerStore: 2 }).getCertificates('ca', 'big'), 'ERR_TRUST_STORE_TOO_LARGE');
   });
 
-  it('re-reads a store when its files change', async () => {
+  it('re-reads a store when its files change, looking at the disk at most once per recheck interval', async () => {
     const dir = store('ca', 'live', { 'a.crt': fixture('e2e-certs/localkeys/e2e.crt') });
-    const files = new FileTrustStore({ root });
+    const clock = new ManualClock('2026-06-01T00:00:00Z');
+    const files = new FileTrustStore({ root, clock, recheckIntervalMs: 1000 });
     expect(await files.getCertificates('ca', 'live')).toHaveLength(1);
     writeFileSync(join(dir, 'b.crt'), fixture('notation-core-go/multi-pem.crt'));
+    expect(await files.getCertificates('ca', 'live')).toHaveLength(1); // within the interval: no disk access
+    clock.advance(1000);
     expect(await files.getCertificates('ca', 'live')).toHaveLength(3);
     unlinkSync(join(dir, 'a.crt'));
+    clock.advance(1000);
     expect(await files.getCertificates('ca', 'live')).toHaveLength(2);
   });
 
@@ -159,7 +163,7 @@ describe('FileTrustStore: layout rules', () => {
 describe('FileTrustStore.fingerprint', () => {
   it('changes when a certificate is added, removed or changed, and not otherwise', async () => {
     const dir = store('ca', 'a', { '1.crt': fixture('e2e-certs/localkeys/e2e.crt') });
-    const files = new FileTrustStore({ root });
+    const files = new FileTrustStore({ root, recheckIntervalMs: 0 });
     const first = await files.fingerprint();
     expect(first).toMatch(/^[0-9a-f]{64}$/);
     expect(await files.fingerprint()).toBe(first);
@@ -189,7 +193,7 @@ describe('FileTrustStore.fingerprint', () => {
 
   it('covers every store, and an invalid store changes it too', async () => {
     cpSync(join(FIXTURES, 'notation-go/x509'), join(root, 'x509'), { recursive: true });
-    const files = new FileTrustStore({ root });
+    const files = new FileTrustStore({ root, recheckIntervalMs: 0 });
     const before = await files.fingerprint();
     writeFileSync(join(root, 'x509', 'tsa', 'test-timestamp', 'extra.pem'), fixture('e2e-certs/timestamp/intermediate.pem'));
     expect(await files.fingerprint()).not.toBe(before);

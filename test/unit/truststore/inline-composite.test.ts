@@ -114,7 +114,7 @@ describe('CompositeTrustStore', () => {
   });
 
   it('fingerprint combines members in order and follows their changes', async () => {
-    const files = new FileTrustStore({ root });
+    const files = new FileTrustStore({ root, recheckIntervalMs: 0 });
     const a = await new CompositeTrustStore([inline, files]).fingerprint();
     expect(await new CompositeTrustStore([files, inline]).fingerprint()).not.toBe(a);
     mkdirSync(join(root, 'x509', 'ca', 'x'), { recursive: true });
