@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -55,5 +55,30 @@ describe('module boundaries', () => {
     for (const file of files.filter((f) => !f.startsWith('shared/host/'))) {
       for (const specifier of importsOf(file)) expect(moduleOf(file, specifier), `${file} imports ${specifier}`).not.toBe('functions');
     }
+  });
+});
+
+/** Packages reached from `file` through static value imports (type-only and dynamic imports do not load at import time). */
+function staticPackages(file: string, seen = new Set<string>(), found = new Set<string>()): Set<string> {
+  if (seen.has(file)) return found;
+  seen.add(file);
+  for (const match of code(file).matchAll(/^\s*(?:import|export)\s+(?!type\b)([^'"]*?)from\s+'([^']+)'|^\s*import\s+'([^']+)'/gm)) {
+    const clause = match[1] ?? '';
+    const specifier = (match[2] ?? match[3]) as string;
+    if (/^\{\s*type\s[^,}]*\}\s*$/.test(clause.trim())) continue;
+    if (!specifier.startsWith('.')) {
+      found.add(specifier);
+      continue;
+    }
+    const target = relative(ROOT, join(ROOT, dirname(file), specifier)).replace(/\.js$/, '.ts');
+    if (existsSync(join(ROOT, target))) staticPackages(target, seen, found);
+  }
+  return found;
+}
+
+describe('import cost of the functions module', () => {
+  it('loads only @azure/functions, zod and node built-ins at import; the engine, SDKs and ASN.1 load on first use', () => {
+    const packages = [...staticPackages('functions/index.ts')].filter((p) => !p.startsWith('node:'));
+    expect(packages.sort()).toEqual(['@azure/functions', 'zod']);
   });
 });
