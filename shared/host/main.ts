@@ -13,12 +13,16 @@ import { startLocalHost } from './server.js';
 async function main(): Promise<void> {
   const env = process.env;
   await loadLocalSettings(resolve('local.settings.json'), env);
-  const usingSamples = env['TRUSTGATE_TRUST_POLICY'] === undefined;
-  env['TRUSTGATE_TRUST_POLICY'] ??= resolve('samples/trustpolicy.json');
-  if (env['TRUSTGATE_TRUST_STORE'] === undefined && env['TRUSTGATE_TRUST_STORE_INLINE'] === undefined) env['TRUSTGATE_TRUST_STORE'] = resolve('samples/truststore');
-
-  const azurite =
-    env['TRUSTGATE_TABLE_CONNECTION_STRING'] === undefined && env['TRUSTGATE_TABLE_ENDPOINT'] === undefined ? await startAzuriteTable() : undefined;
+  const unset = (name: string) => !env[name]?.trim();
+  // The embedded defaults apply only as a pair: a configured policy never meets the sample trust store.
+  const usingSamples = unset('TRUSTGATE_TRUST_POLICY');
+  if (usingSamples) {
+    env['TRUSTGATE_TRUST_POLICY'] = resolve('samples/trustpolicy.json');
+    if (unset('TRUSTGATE_TRUST_STORE') && unset('TRUSTGATE_TRUST_STORE_INLINE') && unset('TRUSTGATE_KEYVAULT_URL')) {
+      env['TRUSTGATE_TRUST_STORE'] = resolve('samples/truststore');
+    }
+  }
+  const azurite = unset('TRUSTGATE_TABLE_CONNECTION_STRING') && unset('TRUSTGATE_TABLE_ENDPOINT') ? await startAzuriteTable() : undefined;
   if (azurite) env['TRUSTGATE_TABLE_CONNECTION_STRING'] = azurite.connectionString;
 
   const settings = loadSettings(env);
