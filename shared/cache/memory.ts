@@ -13,11 +13,24 @@ export interface MemoryResultCacheOptions {
 }
 
 /**
+ * A verdict kept as its JSON text: about 1.5 KB instead of ~4 KB of objects (10k verdicts must fit the memory goal),
+ * and every reader gets its own copy, so no caller can change what the cache holds. Parsing costs a few µs per hit.
+ */
+interface StoredEntry {
+  key: CacheKey;
+  source: CachedVerdict['source'];
+  storedAt: string;
+  verifiedAt: string;
+  expiresAtMs: number;
+  verdictJson: string;
+}
+
+/**
  * The in-process tier: a bounded LRU over a Map (insertion order = recency), with a per-digest index so
- * deleteDigest does not scan. Entries are shared references: callers must treat them as immutable.
+ * deleteDigest does not scan.
  */
 export class MemoryResultCache implements ResultCache {
-  private readonly entries = new Map<string, CachedVerdict>();
+  private readonly entries = new Map<string, StoredEntry>();
   /** digest scope → memory keys of that digest's verdicts (one per fingerprint). */
   private readonly byDigest = new Map<string, Set<string>>();
   private readonly maxEntries: number;
@@ -39,22 +52,29 @@ export class MemoryResultCache implements ResultCache {
     const id = toMemoryKey(key);
     const entry = this.entries.get(id);
     if (entry === undefined) return undefined;
-    if (!isLive(entry, at)) {
+    if (at.getTime() >= entry.expiresAtMs) {
       this.remove(id, entry.key);
       return undefined;
     }
     this.entries.delete(id);
     this.entries.set(id, entry);
-    return entry;
+    return materialize(entry);
   }
 
   async put(entry: CachedVerdict): Promise<void> {
     if (!isStorable(entry) || !isLive(entry, this.clock.now())) return;
     const id = toMemoryKey(entry.key);
     const existing = this.entries.get(id);
-    if (existing !== undefined && !replaces(entry, existing.verdict.verifiedAt)) return;
+    if (existing !== undefined && !replaces(entry, existing.verifiedAt)) return;
     this.entries.delete(id);
-    this.entries.set(id, entry);
+    this.entries.set(id, {
+      key: { ...entry.key },
+      source: entry.source,
+      storedAt: entry.storedAt,
+      verifiedAt: entry.verdict.verifiedAt,
+      expiresAtMs: expiresAtMs(entry),
+      verdictJson: JSON.stringify(entry.verdict),
+    });
     const scope = digestScope(entry.key.registry, entry.key.repository, entry.key.digest);
     let ids = this.byDigest.get(scope);
     if (ids === undefined) this.byDigest.set(scope, (ids = new Set()));
@@ -80,13 +100,13 @@ export class MemoryResultCache implements ResultCache {
   async listDue(before: Date, limit: number, continuation?: string): Promise<DuePage> {
     const after = decodeContinuation(continuation);
     const due = [...this.entries]
-      .map(([id, entry]) => ({ position: { at: expiresAtMs(entry), key: id }, entry }))
+      .map(([id, entry]) => ({ position: { at: entry.expiresAtMs, key: id }, entry }))
       .filter(({ position }) => position.at < before.getTime() && (after === undefined || compareDue(position, after) > 0))
       .sort((a, b) => compareDue(a.position, b.position));
     const page = due.slice(0, Math.max(0, limit));
     const last = page.at(-1);
     return {
-      entries: page.map(({ entry }) => entry),
+      entries: page.map(({ entry }) => materialize(entry)),
       ...(due.length > page.length && last !== undefined ? { continuation: encodeContinuation(last.position) } : {}),
     };
   }
@@ -98,4 +118,8 @@ export class MemoryResultCache implements ResultCache {
     ids?.delete(id);
     if (ids !== undefined && ids.size === 0) this.byDigest.delete(scope);
   }
+}
+
+function materialize(entry: StoredEntry): CachedVerdict {
+  return { key: { ...entry.key }, source: entry.source, storedAt: entry.storedAt, verdict: JSON.parse(entry.verdictJson) as CachedVerdict['verdict'] };
 }

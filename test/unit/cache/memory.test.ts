@@ -14,9 +14,22 @@ describe('MemoryResultCache', () => {
     const c = cache();
     const entry = cachedVerdict();
     await c.put(entry);
-    expect(await c.get(BASE_KEY, T0)).toBe(entry);
+    expect(await c.get(BASE_KEY, T0)).toEqual(entry);
     expect(await c.get(BASE_KEY, new Date('2026-11-02T00:00:00Z'))).toBeUndefined();
     expect(c.size).toBe(0);
+  });
+
+  it('hands out copies: a caller changing its verdict cannot change what the cache serves', async () => {
+    const c = cache();
+    const entry = cachedVerdict();
+    await c.put(entry);
+    entry.verdict.reasons.push({ code: 'X', message: 'after put' });
+    const first = await c.get(BASE_KEY, T0);
+    if (!first) throw new Error('expected a hit');
+    first.verdict.decision = 'deny';
+    const second = await c.get(BASE_KEY, T0);
+    expect(second?.verdict.decision).toBe('allow');
+    expect(second?.verdict.reasons.some((r) => r.code === 'X')).toBe(false);
   });
 
   it.each([
@@ -65,7 +78,7 @@ describe('MemoryResultCache', () => {
     await c.put(other);
     await c.deleteDigest(BASE_KEY.registry, BASE_KEY.repository, BASE_KEY.digest);
     expect(c.size).toBe(1);
-    expect(await c.get(other.key, T0)).toBe(other);
+    expect(await c.get(other.key, T0)).toEqual(other);
   });
 
   it('lists due entries oldest first across pages', async () => {

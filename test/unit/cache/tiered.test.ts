@@ -12,8 +12,8 @@ describe('TieredResultCache', () => {
     const tiered = new TieredResultCache([upper, lower]);
     const entry = cachedVerdict();
     await lower.put(entry);
-    expect(await tiered.get(BASE_KEY, T0)).toBe(entry);
-    expect(await upper.get(BASE_KEY, T0)).toBe(entry);
+    expect(await tiered.get(BASE_KEY, T0)).toEqual(entry);
+    expect(await upper.get(BASE_KEY, T0)).toEqual(entry);
   });
 
   it('writes and deletes in every tier', async () => {
