@@ -22,7 +22,11 @@ export interface AzureSettings {
   acrAuth: 'entra' | 'anonymous';
   /** TRUSTGATE_RECHECK_BATCH: verdicts re-verified per timer run. Default 100. */
   recheckBatch: number;
-  /** TRUSTGATE_RECHECK_LOOKAHEAD_S: re-verify verdicts this long before they expire. Default 300. */
+  /**
+   * TRUSTGATE_RECHECK_LOOKAHEAD_S: re-verify verdicts this long before they expire. Default 1200 — longer than the
+   * default 15-minute schedule, so a verdict is renewed before it lapses, and shorter than the revocation checker's
+   * 30-minute refresh margin, so the renewal fetches fresh CRL/OCSP data.
+   */
   recheckLookaheadSeconds: number;
   /** TRUSTGATE_EXPIRY_WARNING_DAYS: report certificates expiring within this window. Default 30. */
   expiryWarningDays: number;
@@ -46,7 +50,7 @@ export function loadAzureSettings(env: Env): AzureSettings {
     eventGridTopic: topic ? { endpoint: topic, ...(topicKey ? { key: topicKey } : {}) } : undefined,
     acrAuth: choice(env, 'TRUSTGATE_ACR_AUTH', ['entra', 'anonymous'] as const) ?? 'anonymous',
     recheckBatch: integer(env, 'TRUSTGATE_RECHECK_BATCH', 100, 1, 5000),
-    recheckLookaheadSeconds: integer(env, 'TRUSTGATE_RECHECK_LOOKAHEAD_S', 300, 0, 86400),
+    recheckLookaheadSeconds: integer(env, 'TRUSTGATE_RECHECK_LOOKAHEAD_S', 1200, 0, 86400),
     expiryWarningDays: integer(env, 'TRUSTGATE_EXPIRY_WARNING_DAYS', 30, 0, 3650),
   };
 }

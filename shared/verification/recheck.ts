@@ -26,7 +26,7 @@ export interface RecheckOptions {
   publisher: EventPublisher;
   /** Optional. Verdicts re-verified per run. Default 100. */
   batchSize?: number;
-  /** Optional. Re-verify this long before a verdict expires, so admission never meets an expired entry. Default 5 min. */
+  /** Optional. Re-verify this long before a verdict expires, so admission never meets an expired entry. Default 20 min. */
   lookaheadMs?: number;
   /** Optional. Report certificates expiring within this window. Default 30 days. */
   expiryWindowMs?: number;
@@ -58,7 +58,7 @@ export class RecheckService {
     await this.refreshTrustStore();
     const at = clock.now();
     const fingerprint = await service.fingerprint();
-    const page = await cache.listDue(new Date(at.getTime() + (this.options.lookaheadMs ?? 300_000)), this.options.batchSize ?? 100, this.continuation);
+    const page = await cache.listDue(new Date(at.getTime() + (this.options.lookaheadMs ?? 1_200_000)), this.options.batchSize ?? 100, this.continuation);
     this.continuation = page.continuation;
     const events: TrustgateEvent[] = [];
     const report: RecheckReport = { rechecked: 0, changed: 0, inconclusive: 0, expiring: 0, more: page.continuation !== undefined };

@@ -10,6 +10,8 @@ export class ExpiringCache<T> {
   constructor(
     private readonly clock: Clock,
     private readonly maxEntries: number,
+    /** Entries are dropped this long before their expiry (at most half their remaining life when stored). */
+    private readonly refreshBeforeMs = 0,
   ) {}
 
   get(key: string): T | undefined {
@@ -22,12 +24,14 @@ export class ExpiringCache<T> {
     return entry.value;
   }
 
-  /** Stores `value` until `expiresAt`; an answer without a future expiry is not cached. */
+  /** Stores `value` until shortly before `expiresAt`; an answer without a future expiry is not cached. */
   set(key: string, value: T, expiresAt: Date | undefined): void {
-    if (!expiresAt || expiresAt.getTime() <= this.clock.now().getTime()) return;
+    const now = this.clock.now().getTime();
+    if (!expiresAt || expiresAt.getTime() <= now) return;
+    const remaining = expiresAt.getTime() - now;
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { value, expiresAt: expiresAt.getTime() });
+    this.entries.set(key, { value, expiresAt: expiresAt.getTime() - Math.min(this.refreshBeforeMs, remaining / 2) });
   }
 
   get size(): number {

@@ -42,8 +42,9 @@ export class RevocationChecker {
       crlMaxBytes: options.crlMaxBytes ?? REVOCATION_DEFAULTS.crlMaxBytes,
     };
     const max = options.maxCacheEntries ?? 1000;
-    this.ocspCache = new ExpiringCache(this.clock, max);
-    this.crlCache = new ExpiringCache(this.clock, max);
+    const refreshBeforeMs = options.refreshBeforeMs ?? 30 * 60_000;
+    this.ocspCache = new ExpiringCache(this.clock, max, refreshBeforeMs);
+    this.crlCache = new ExpiringCache(this.clock, max, refreshBeforeMs);
   }
 
   /**

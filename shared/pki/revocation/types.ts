@@ -52,6 +52,12 @@ export interface RevocationCheckerOptions {
   crlMaxBytes?: number;
   /** Optional. Maximum cached OCSP answers and CRLs (each). Default: 1000. */
   maxCacheEntries?: number;
+  /**
+   * Optional. Fetch again this long before an answer's nextUpdate (at most half its remaining life), so the
+   * re-check timer, which re-verifies verdicts before they expire, gets fresh data rather than the cached answer
+   * that is about to lapse. Default: 30 minutes.
+   */
+  refreshBeforeMs?: number;
 }
 
 /** What one revocation source says about one certificate. */

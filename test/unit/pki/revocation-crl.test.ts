@@ -120,6 +120,20 @@ describe('RevocationChecker: caching, prefetch, singleflight', () => {
     expect(responder.count(OCSP)).toBe(2);
   });
 
+  it('fetches again shortly before nextUpdate, so a re-check gets fresh data rather than an answer about to lapse', async () => {
+    const responder = new RevocationResponder().serveOcsp(OCSP, { issuer: cachedIssuer, answer: () => ({ thisUpdate: addDays(PKI_NOW, -1), nextUpdate: addDays(PKI_NOW, 1) }) });
+    const clock = new ManualClock(PKI_NOW);
+    const revocation = new RevocationChecker({ fetch: responder.fetch, clock, refreshBeforeMs: 3_600_000 });
+    const run = () => revocation.checkChain(cached.ders, { purpose: 'codeSigning', at: clock.now() });
+    await run();
+    clock.advance(86_400_000 - 3_600_001); // just over an hour before nextUpdate: still cached
+    await run();
+    expect(responder.count(OCSP)).toBe(1);
+    clock.advance(2); // within the hour: fetched again although the old answer would still be valid
+    await run();
+    expect(responder.count(OCSP)).toBe(2);
+  });
+
   it('caches CRLs by URL until their nextUpdate', async () => {
     const crlOnly = createChain({ prefix: 'Cached Crl', leaf: { crlUrls: [CRL] } });
     const responder = new RevocationResponder().serveCrl(CRL, issueCrl({ issuer: crlOnly.intermediates[0]! }));
