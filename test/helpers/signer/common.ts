@@ -1,5 +1,6 @@
 import { constants, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import type { KeyType } from '../pki/index.js';
 import {
   HEADER_AUTHENTIC_SIGNING_TIME,
   HEADER_EXPIRY,
@@ -11,6 +12,16 @@ import {
 import { algorithmInfo } from '../../../shared/notary/envelope/index.js';
 import type { SignatureAlgorithm } from '../../../shared/notary/envelope/index.js';
 import type { SignOptions } from './options.js';
+
+/** Every Notary signature algorithm with the key type that implies it (notary-spec §7.2), for table-driven tests. */
+export const ALGORITHM_KEY_TYPES: ReadonlyArray<readonly [SignatureAlgorithm, KeyType]> = [
+  ['PS256', 'rsa-2048'],
+  ['PS384', 'rsa-3072'],
+  ['PS512', 'rsa-4096'],
+  ['ES256', 'ec-p256'],
+  ['ES384', 'ec-p384'],
+  ['ES512', 'ec-p521'],
+];
 
 export const DEFAULT_SIGNING_TIME = new Date('2026-05-31T00:00:00Z');
 

@@ -2,11 +2,9 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { NotaryError, NotaryErrorCode } from '../../../shared/notary/errors.js';
 import { parseEnvelope, verifyEnvelopeSignature } from '../../../shared/notary/envelope/index.js';
-import type { SignatureAlgorithm } from '../../../shared/notary/envelope/index.js';
 import { expectAppError } from '../../helpers/expect-error.js';
 import { createChain } from '../../helpers/pki/index.js';
-import type { KeyType } from '../../helpers/pki/index.js';
-import { signCose, signJws } from '../../helpers/signer/index.js';
+import { ALGORITHM_KEY_TYPES, signCose, signJws } from '../../helpers/signer/index.js';
 import type { CoseSignOptions } from '../../helpers/signer/index.js';
 
 const JWS = 'application/jose+json';
@@ -26,14 +24,7 @@ function parse(format: Format, options: Partial<CoseSignOptions> = {}) {
 }
 
 describe.each(formats)('$name envelope', (format) => {
-  it.each<[SignatureAlgorithm, KeyType]>([
-    ['PS256', 'rsa-2048'],
-    ['PS384', 'rsa-3072'],
-    ['PS512', 'rsa-4096'],
-    ['ES256', 'ec-p256'],
-    ['ES384', 'ec-p384'],
-    ['ES512', 'ec-p521'],
-  ])('%s signature over a %s key parses and verifies', (algorithm, keyType) => {
+  it.each(ALGORITHM_KEY_TYPES)('%s signature over a %s key parses and verifies', (algorithm, keyType) => {
     const chain = createChain({ prefix: `Envelope ${keyType}`, keyType, intermediates: 0 });
     const envelope = parseEnvelope(format.sign({ descriptor, chain: chain.ders, privateKey: chain.leaf.privateKey }), format.mediaType);
     expect(envelope.kind).toBe(format.name);
