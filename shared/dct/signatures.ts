@@ -31,17 +31,18 @@ export function roleKeyring(keys: Readonly<Record<string, TufKey>>, role: RoleKe
  */
 export function verifyThreshold(envelope: Envelope, ring: ReadonlyMap<string, PublicTufKey>, threshold: number, roleName: string, failureCode: string): string[] {
   const message = Buffer.from(canonicalJson(envelope.signed), 'utf8');
-  const valid = new Set<string>();
+  // Counted by the bare public key: one key listed twice (bare and in a certificate) is still one signer.
+  const valid = new Map<string, string>();
   for (const signature of envelope.signatures) {
     const key = ring.get(signature.keyid);
-    if (!key || valid.has(key.id)) continue;
+    if (!key || valid.has(key.canonicalId)) continue;
     let bytes: Buffer;
     try {
       bytes = strictBase64(signature.sig);
     } catch {
       continue;
     }
-    if (verifyTufSignature(signature.method.toLowerCase(), key, message, bytes)) valid.add(key.id);
+    if (verifyTufSignature(signature.method.toLowerCase(), key, message, bytes)) valid.set(key.canonicalId, key.id);
   }
   if (valid.size < threshold) {
     throw failed(failureCode, `${roleName} has ${valid.size} valid signature(s) from its keys, below its threshold of ${threshold}`, {
@@ -50,5 +51,5 @@ export function verifyThreshold(envelope: Envelope, ring: ReadonlyMap<string, Pu
       threshold,
     });
   }
-  return [...valid];
+  return [...valid.values()];
 }

@@ -25,8 +25,10 @@ export interface TrustChain {
 
 /**
  * Verifies root → timestamp → snapshot → targets for one gun under one pinned root: root.json must be signed by
- * the pinned keys (rotation is accepted only when the pinned keys signed the new root; otherwise refused as
- * ERR_DCT_ROOT_NOT_PINNED) and by its own root role; each later role by the keys root assigns it, within its
+ * the pinned keys and by its own root role. A rotated root is accepted only when pinned keys signed it (Notary
+ * signs a rotation with the old root key too); the old key must then be pinned by material (TUF key or PEM
+ * certificate) if the new root no longer lists it. Otherwise it is refused as ERR_DCT_ROOT_NOT_PINNED: re-pin.
+ * Versioned roots (`<n>.root.json`) are not walked; each later role by the keys root assigns it, within its
  * threshold, unexpired, not older than seen before, and matching the length and hashes its parent signed.
  */
 export async function loadTrustChain(source: GunSource, pinned: PinnedRoot, at: Date): Promise<TrustChain> {
@@ -69,6 +71,8 @@ function verifyRoot(root: LoadedRole<RootMeta>, pinned: PinnedRoot, at: Date): {
     const key = parseTufKey(declared);
     if (key.id === id && (pinned.ids.has(key.id) || pinned.ids.has(key.canonicalId))) pinnedRing.set(id, key);
   }
+  // After a rotation root.json may no longer list the pinned key; its configured material still verifies.
+  for (const key of pinned.keys) if (!pinnedRing.has(key.id)) pinnedRing.set(key.id, key);
   if (pinnedRing.size === 0) throw failed(DCT_CODES.wrongRoot, 'root.json holds none of the pinned root keys', { rootKeys: root.meta.roles.root.keyids });
   const signers = verifyThreshold(root.envelope, pinnedRing, pinned.threshold, 'root (pinned keys)', DCT_CODES.wrongRoot);
   let certificateExpiry: Date | undefined;
