@@ -29,12 +29,18 @@ function canonicalNumber(value: number): string {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 function canonicalString(text: string): string {
-  if (LONE_SURROGATE.test(text)) throw failed(DCT_CODES.malformed, 'string with a lone UTF-16 surrogate');
+  if (SURROGATE.test(text) && LONE_SURROGATE.test(text)) throw failed(DCT_CODES.malformed, 'string with a lone UTF-16 surrogate');
   return `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
-/** Go sorts map keys by their UTF-8 bytes; JS compares UTF-16 units, which differs above the BMP. */
+/**
+ * Go sorts map keys by their UTF-8 bytes. UTF-16 unit order is the same for text without surrogates (the BMP),
+ * so only keys holding astral characters pay for an encoding.
+ */
 function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  if (SURROGATE.test(a) || SURROGATE.test(b)) return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -34,8 +34,24 @@ export function tufKeyId(keytype: string, publicBytes: Buffer): string {
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
-/** Parses a TUF key; throws ERR_DCT_MALFORMED_METADATA for unknown types, bad encodings or weak RSA. */
+const MAX_CACHED_KEYS = 1024;
+const parsedKeys = new Map<string, PublicTufKey>();
+
+/**
+ * Parses a TUF key; throws ERR_DCT_MALFORMED_METADATA for unknown types, bad encodings or weak RSA. Keys are
+ * values (type + public bytes), so parsed keys are memoised: every verification re-reads the same few keys.
+ */
 export function parseTufKey(key: TufKey): PublicTufKey {
+  const cacheKey = `${key.keytype} ${key.keyval.public}`;
+  const known = parsedKeys.get(cacheKey);
+  if (known) return known;
+  const parsed = parseUncached(key);
+  if (parsedKeys.size >= MAX_CACHED_KEYS) parsedKeys.clear();
+  parsedKeys.set(cacheKey, parsed);
+  return parsed;
+}
+
+function parseUncached(key: TufKey): PublicTufKey {
   const type = key.keytype as KeyType;
   if (!KEY_TYPES.includes(type)) throw failed(DCT_CODES.malformed, `unsupported key type ${JSON.stringify(key.keytype.slice(0, 40))}`);
   const bytes = strictBase64(key.keyval.public);
