@@ -1,4 +1,5 @@
-import { DCT_CODES, failed } from './errors.js';
+import { DctError, DCT_CODES, failed } from './errors.js';
+import { walkRootRotations } from './root-walk.js';
 import { parseTufKey } from './keys.js';
 import type { PublicTufKey } from './keys.js';
 import { rootSchema, snapshotSchema, targetsSchema, timestampSchema } from './metadata.js';
@@ -24,16 +25,26 @@ export interface TrustChain {
 }
 
 /**
- * Verifies root → timestamp → snapshot → targets for one gun under one pinned root: root.json must be signed by
- * the pinned keys and by its own root role. A rotated root is accepted only when pinned keys signed it (Notary
- * signs a rotation with the old root key too); the old key must then be pinned by material (TUF key or PEM
- * certificate) if the new root no longer lists it. Otherwise it is refused as ERR_DCT_ROOT_NOT_PINNED: re-pin.
- * Versioned roots (`<n>.root.json`) are not walked; each later role by the keys root assigns it, within its
- * threshold, unexpired, not older than seen before, and matching the length and hashes its parent signed.
+ * Verifies root → timestamp → snapshot → targets for one gun under one pinned root. root.json must satisfy its own
+ * root role and be signed by the pinned keys (Notary signs a rotation with the old root key too, and keeps it in
+ * `keys`); when it is not, the versioned roots are walked from one the pinned keys signed (root-walk.ts), else
+ * ERR_DCT_ROOT_NOT_PINNED. Each later role: the keys and threshold root assigns it, unexpired, not older than seen
+ * before, and matching the length and hashes its parent signed.
  */
 export async function loadTrustChain(source: GunSource, pinned: PinnedRoot, at: Date): Promise<TrustChain> {
   const root = await loadRole(source, 'root', rootSchema, undefined, ROOT_MAX_BYTES);
-  const { signers: rootSigners, certificateExpiry } = verifyRoot(root, pinned, at);
+  verifySelf(root);
+  let rootSigners: string[];
+  try {
+    rootSigners = verifyPinned(root, pinned);
+  } catch (error) {
+    if (!(error instanceof DctError) || error.code !== DCT_CODES.wrongRoot) throw error;
+    rootSigners = await walkRootRotations(source, root, pinned, (earlier) => {
+      verifySelf(earlier);
+      return verifyPinned(earlier, pinned);
+    });
+  }
+  const certificateExpiry = rootCertificateExpiry(root, at);
   checkFreshness(source, root, at);
 
   const timestamp = await loadRole(source, 'timestamp', timestampSchema, undefined, TIMESTAMP_MAX_BYTES);
@@ -58,31 +69,36 @@ export async function loadTrustChain(source: GunSource, pinned: PinnedRoot, at: 
   return { root, rootSigners, snapshot, targets, targetsSigners, expiresAt: new Date(Math.min(...expiries.map((d) => d.getTime()))) };
 }
 
-/**
- * Self-consistency first (a modified root.json fails its own root role: tampered), then the pins (a genuine root
- * of another key: not pinned). x509 root keys must be inside their validity window.
- */
-function verifyRoot(root: LoadedRole<RootMeta>, pinned: PinnedRoot, at: Date): { signers: string[]; certificateExpiry?: Date } {
+/** Self-consistency first: a modified root.json fails its own root role (tampered), before any pin is looked at. */
+function verifySelf(root: LoadedRole<RootMeta>): void {
   const keys = root.meta.keys;
   if (Object.keys(keys).length > MAX_ROOT_KEYS) throw failed(DCT_CODES.malformed, `root.json lists more than ${MAX_ROOT_KEYS} keys`);
   verifyThreshold(root.envelope, roleKeyring(keys, root.meta.roles.root), root.meta.roles.root.threshold, 'root', DCT_CODES.tampered);
+}
+
+/** The pinned keys (found in root.json by id, or configured as material) must sign it: returns their canonical ids. */
+function verifyPinned(root: LoadedRole<RootMeta>, pinned: PinnedRoot): string[] {
   const pinnedRing = new Map<string, PublicTufKey>();
-  for (const [id, declared] of Object.entries(keys)) {
+  for (const [id, declared] of Object.entries(root.meta.keys)) {
     const key = parseTufKey(declared);
     if (key.id === id && (pinned.ids.has(key.id) || pinned.ids.has(key.canonicalId))) pinnedRing.set(id, key);
   }
   // After a rotation root.json may no longer list the pinned key; its configured material still verifies.
   for (const key of pinned.keys) if (!pinnedRing.has(key.id)) pinnedRing.set(key.id, key);
-  if (pinnedRing.size === 0) throw failed(DCT_CODES.wrongRoot, 'root.json holds none of the pinned root keys', { rootKeys: root.meta.roles.root.keyids });
-  const signers = verifyThreshold(root.envelope, pinnedRing, pinned.threshold, 'root (pinned keys)', DCT_CODES.wrongRoot);
-  let certificateExpiry: Date | undefined;
-  for (const id of signers) {
-    const key = pinnedRing.get(id);
-    if (!key?.notAfter || !key.notBefore) continue;
+  if (pinnedRing.size === 0) throw failed(DCT_CODES.wrongRoot, `root v${root.meta.version} holds none of the pinned root keys`, { rootKeys: root.meta.roles.root.keyids });
+  const signers = verifyThreshold(root.envelope, pinnedRing, pinned.threshold, `root v${root.meta.version} (pinned keys)`, DCT_CODES.wrongRoot);
+  return signers.map((id) => pinnedRing.get(id)?.canonicalId ?? id);
+}
+
+/** x509 keys of the current root role must be inside their validity window; the earliest notAfter bounds the verdict. */
+function rootCertificateExpiry(root: LoadedRole<RootMeta>, at: Date): Date | undefined {
+  let earliest: Date | undefined;
+  for (const key of roleKeyring(root.meta.keys, root.meta.roles.root).values()) {
+    if (!key.notAfter || !key.notBefore) continue;
     if (key.notAfter.getTime() <= at.getTime() || key.notBefore.getTime() > at.getTime()) {
       throw failed(DCT_CODES.expired, `root key ${key.canonicalId} certificate is outside its validity window`, { notAfter: key.notAfter.toISOString() });
     }
-    if (!certificateExpiry || key.notAfter < certificateExpiry) certificateExpiry = key.notAfter;
+    if (!earliest || key.notAfter < earliest) earliest = key.notAfter;
   }
-  return { signers: signers.map((id) => pinnedRing.get(id)?.canonicalId ?? id), ...(certificateExpiry ? { certificateExpiry } : {}) };
+  return earliest;
 }

@@ -85,6 +85,23 @@ describe('dct scheme over crafted Notary repositories (every key type in one cha
     expect(codes(await run({ rootKeys: [newRoot], rootSigners: [newRoot], targets: { v1: manifest } }, 'v1', byMaterial))).toEqual([DCT_CODES.wrongRoot]);
   });
 
+  it('walks versioned roots (<n>.root.json) from the pinned root through each rotation', async () => {
+    const k2 = testTufKey('ecdsa', 'root-2');
+    const k3 = testTufKey('ecdsa-x509', 'root-3');
+    const v1 = buildRepo({ ...keys, targets: {}, version: 1 }).get('root') as Buffer;
+    const v2 = buildRepo({ ...keys, rootKeys: [k2], rootSigners: [rootKey, k2], targets: {}, version: 2 }).get('root') as Buffer;
+    const current = buildRepo({ ...keys, rootKeys: [k3], rootSigners: [k2, k3], targets: { v1: manifest }, version: 3 });
+    const verifyWith = async (history: Map<string, Buffer>) => {
+      const scheme = await createDct(config(), serveRepo(GUN, () => new Map([...current, ...history])));
+      return codes(await verifyDct(scheme, { registry: REGISTRY, repository: REPO, tag: 'v1', subject, at: AT }));
+    };
+    // Failures first: a verified walk is remembered per current root and pins.
+    expect(await verifyWith(new Map([['1.root', v1]]))).toEqual([DCT_CODES.wrongRoot]);
+    const v2ByStranger = buildRepo({ ...keys, rootKeys: [k2], rootSigners: [stranger, k2], targets: {}, version: 2 }).get('root') as Buffer;
+    expect(await verifyWith(new Map([['1.root', v1], ['2.root', v2ByStranger]]))).toEqual([DCT_CODES.wrongRoot]);
+    expect(await verifyWith(new Map([['1.root', v1], ['2.root', v2]]))).toEqual(['ok']);
+  });
+
   it('refuses a lower version than one seen before (per gun and role)', async () => {
     let files = buildRepo({ ...keys, targets: { v1: manifest }, version: 5 });
     const scheme = await createDct(config(), serveRepo(GUN, () => files));
