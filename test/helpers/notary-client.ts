@@ -20,6 +20,8 @@ export interface NotaryClient {
   sign(gun: string, tag: string, manifest: Uint8Array, role?: string): Promise<void>;
   /** Adds a delegation with a fresh ECDSA key + self-signed certificate, imports its key, publishes; returns the cert PEM. */
   addDelegation(gun: string, role: string): Promise<string>;
+  /** `notary key rotate <gun> root` (answers its confirmation prompt): a new root key, the rotation signed by the old one too. */
+  rotateRoot(gun: string): Promise<void>;
   /** The root key's canonical id, as `notary key list` (and ~/.docker/trust/private/<id>.key) shows it. */
   rootKeyId(): Promise<string>;
   cleanup(): Promise<void>;
@@ -70,6 +72,14 @@ export async function createNotaryClient(serverUrl: string): Promise<NotaryClien
       await notary('publish', gun);
       await notary('key', 'import', keyFile, '--role', role);
       return certPem;
+    },
+    async rotateRoot(gun) {
+      await new Promise<void>((resolve, reject) => {
+        const child = execFile('notary', ['-c', config, 'key', 'rotate', gun, 'root'], { env, timeout: 30_000 }, (error, stdout, stderr) =>
+          error ? reject(new Error(`notary key rotate failed: ${error.message}\n${stdout}${stderr}`, { cause: error })) : resolve(),
+        );
+        child.stdin?.end('yes\n');
+      });
     },
     async rootKeyId() {
       const listing = await notary('key', 'list');

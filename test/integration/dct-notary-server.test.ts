@@ -169,6 +169,23 @@ describe.skipIf(!(dockerRegistryAvailable() && notaryAvailable()))('Docker Conte
     }
   });
 
+  it('follows root rotations done with `notary key rotate` from the originally pinned key (versioned roots)', async () => {
+    const rotatedGun = `${registry.host}/rotated`;
+    await client.init(rotatedGun);
+    const original = await client.rootKeyId();
+    const subject = await pushRandomImage({ baseUrl: registry.url }, 'rotated', { tag: 'v1' });
+    const manifest = await getManifest({ baseUrl: registry.url }, 'rotated', subject.digest);
+    await client.sign(rotatedGun, 'v1', manifest?.bytes ?? Buffer.alloc(0));
+    await client.rotateRoot(rotatedGun);
+    await client.rotateRoot(rotatedGun);
+    const rootJson = JSON.parse(await (await fetch(`${server.url}/v2/${rotatedGun}/_trust/tuf/root.json`)).text()) as { signed: { version: number } };
+    expect(rootJson.signed.version).toBe(3);
+    const scheme = await createDct({ trustRoots: { main: { rootKeys: [original], server: proxy.url } } });
+    const outcome = only(await verifyDct(scheme, { registry: registry.host, repository: 'rotated', tag: 'v1', subject }));
+    expect(outcome).toMatchObject({ evidence: 'targets:v1', ok: true });
+    expect(outcome.signer?.issuer).toContain(original);
+  });
+
   it('refuses a rollback to older (validly signed) metadata', async () => {
     const subject = await pushAndSign('rollback-1');
     const scheme = await createDct(config());
