@@ -7,7 +7,7 @@ import { createCertificate, keyFor } from '../../helpers/pki/index.js';
 describe('dct configuration', () => {
   it('lists every problem by path in one ERR_DCT_CONFIG', async () => {
     const error = await expectAppError(
-      () => parseDctConfig({ trustRoots: { a: { rootKeys: [] , server: 'http://notary.example' }, b: { rootKeys: ['nope'], requiredRoles: ['releases'] } }, extra: 1 }),
+      () => parseDctConfig({ trustRoots: { a: { rootKeys: [], server: 'http://notary.example' }, b: { rootKeys: ['nope'], requiredRoles: ['releases'] } }, extra: 1 }),
       DCT_CODES.config,
       'config',
     );
