@@ -1,5 +1,6 @@
 import { isAbortError, isAppError, type Logger } from '../core/index.js';
-import type { Decision, Reason, Verdict, VerificationService } from '../verification/verdict.js';
+import type { Decision, Reason, Verdict } from '../verdict/index.js';
+import type { VerificationService } from '../verification/index.js';
 import { REASON } from './constants.js';
 import type { CheckedImage } from './image-ref.js';
 

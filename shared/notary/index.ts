@@ -30,3 +30,4 @@ export {
 export type { ParsedEnvelope, SignedAttributes, AlgorithmInfo, SignatureAlgorithm } from './envelope/index.js';
 export { verifySignature } from './verifier.js';
 export type { VerifySignatureInput, RevocationPort, ChainRevocationStatus } from './checks/context.js';
+export { NOTARY_SCHEME, toEvidenceOutcome } from './evidence.js';

@@ -39,7 +39,7 @@ export interface VerificationServiceOptions {
   tagCacheSeconds?: number;
 }
 
-type Admitted = { ref: Reference; statement: TrustPolicyStatement; policy: NonNullable<Verdict['policy']> };
+type Admitted = { ref: Reference; statement: TrustPolicyStatement; policy: { name: string; level: ReturnType<typeof resolveLevel>['level'] } };
 
 /** resolve → policy → referrers → bounded fetch → verify each → decide (the product's one decision). */
 export class DefaultVerificationService implements VerificationService {
@@ -153,7 +153,7 @@ export class DefaultVerificationService implements VerificationService {
     return descriptor;
   }
 
-  private verdict(at: Date, subject: Verdict['subject'], decision: Decision, reasons: Reason[], policy?: Verdict['policy'], signatures: Verdict['signatures'] = []): Verdict {
-    return makeVerdict(at, this.lifetimes, { subject, decision, reasons, ...(policy ? { policy } : {}), signatures });
+  private verdict(at: Date, subject: Verdict['subject'], decision: Decision, reasons: Reason[], policy?: Verdict['policy'], evidence: Verdict['evidence'] = []): Verdict {
+    return makeVerdict(at, this.lifetimes, { subject, decision, reasons, ...(policy ? { policy } : {}), evidence });
   }
 }

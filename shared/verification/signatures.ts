@@ -1,12 +1,12 @@
 import { isAppError, type AppError, type Logger } from '../core/index.js';
-import type { CheckAction, SignatureOutcome, VerificationLevelName } from '../notary/index.js';
+import { toEvidenceOutcome, NOTARY_SCHEME, type VerificationLevelName } from '../notary/index.js';
 import { ARTIFACT_TYPE_NOTATION_SIGNATURE, type Descriptor, type RepositoryRef } from '../oci/index.js';
 import type { TrustPolicyStatement } from '../policy/index.js';
 import type { TrustStore } from '../truststore/index.js';
 import { MAX_ENVELOPE_BYTES, MAX_SIGNATURE_MANIFEST_BYTES, REASON } from './codes.js';
 import type { RegistryReader, SignatureChecker } from './ports.js';
 import { readSignatureManifest } from './signature-manifest.js';
-import type { Reason } from './verdict.js';
+import type { EvidenceOutcome, Reason } from './verdict.js';
 
 export interface SignatureSearch {
   registry: RegistryReader;
@@ -24,7 +24,7 @@ export interface SignatureSearch {
 
 export interface SignatureSearchResult {
   decision: 'allow' | 'deny' | 'inconclusive';
-  outcomes: SignatureOutcome[];
+  outcomes: EvidenceOutcome[];
   reasons: Reason[];
 }
 
@@ -34,7 +34,7 @@ export interface SignatureSearchResult {
  * another one passes: it might have been the good one.
  */
 export async function searchSignatures(search: SignatureSearch): Promise<SignatureSearchResult> {
-  const outcomes: SignatureOutcome[] = [];
+  const outcomes: EvidenceOutcome[] = [];
   const unreachable: Reason[] = [];
   let tried = 0;
   try {
@@ -71,7 +71,7 @@ export async function searchSignatures(search: SignatureSearch): Promise<Signatu
   return conclude(outcomes, unreachable);
 }
 
-async function checkOne(search: SignatureSearch, referrer: Descriptor): Promise<SignatureOutcome | undefined> {
+async function checkOne(search: SignatureSearch, referrer: Descriptor): Promise<EvidenceOutcome | undefined> {
   const options = { signal: search.signal, maxBytes: MAX_SIGNATURE_MANIFEST_BYTES };
   const manifest = await search.registry.fetchManifest(search.repository, referrer, options);
   const read = readSignatureManifest(manifest.json);
@@ -96,28 +96,28 @@ async function checkOne(search: SignatureSearch, referrer: Descriptor): Promise<
     at: search.at,
     signal: search.signal,
   });
-  return { ...outcome, signatureDigest: referrer.digest };
+  return toEvidenceOutcome({ ...outcome, signatureDigest: referrer.digest }, search.statement.name);
 }
 
-function conclude(outcomes: SignatureOutcome[], unreachable: Reason[]): SignatureSearchResult {
+function conclude(outcomes: EvidenceOutcome[], unreachable: Reason[]): SignatureSearchResult {
   if (unreachable.length > 0) return { decision: 'inconclusive', outcomes, reasons: unreachable };
   if (outcomes.length === 0) return { decision: 'deny', outcomes, reasons: [{ code: REASON.noSignature, message: 'no Notary signature found' }] };
   const reasons = outcomes.map((o) => ({
     code: REASON.signatureFailed,
-    message: `signature ${o.signatureDigest ?? '?'}: ${o.error ? `${o.error.code}: ${o.error.message}` : 'failed'}`,
+    message: `signature ${o.evidence ?? '?'}: ${o.error ? `${o.error.code}: ${o.error.message}` : 'failed'}`,
   }));
   return { decision: 'deny', outcomes, reasons };
 }
 
-function integrityFailure(level: VerificationLevelName, referrer: Descriptor, code: string, message: string): SignatureOutcome {
-  const action: CheckAction = level === 'skip' ? 'skip' : 'enforce';
+function integrityFailure(level: VerificationLevelName, referrer: Descriptor, code: string, message: string): EvidenceOutcome {
+  const action = level === 'skip' ? 'skip' : 'enforce';
   return {
-    signatureDigest: referrer.digest,
-    envelopeMediaType: 'unknown',
-    level,
+    scheme: NOTARY_SCHEME,
+    evidence: referrer.digest,
     ok: false,
-    checks: [{ check: 'integrity', action, ok: false, error: { code, message } }],
+    checks: [{ name: 'integrity', action, ok: false, error: { code, message } }],
     error: { code, message },
+    details: { envelopeMediaType: 'unknown', level },
   };
 }
 
