@@ -1,4 +1,4 @@
-import type { Decision, Reason, Verdict } from './verdict.js';
+import type { Decision, Verdict } from './verdict.js';
 
 export interface VerdictLifetimes {
   /** Longest life of an allow verdict, seconds. */
@@ -30,11 +30,6 @@ export function makeVerdict(
     verifiedAt: at.toISOString(),
     expiresAt: new Date(expires).toISOString(),
   };
-}
-
-export function reasonOf(error: unknown, code: string): Reason {
-  if (error instanceof Error && 'code' in error) return { code, message: `${String(error.code)}: ${error.message}` };
-  return { code, message: error instanceof Error ? error.message : String(error) };
 }
 
 function lifetimeOf(decision: Decision, lifetimes: VerdictLifetimes): number {
