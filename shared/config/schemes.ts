@@ -22,3 +22,8 @@ export function schemeFactories(material: SchemeMaterial): SchemeFactory[] {
 
 /** Schemes configured outside the verification policy: built even when it has no section for them. */
 export const ALWAYS_BUILT_SCHEMES: readonly string[] = ['notary'];
+
+/** The names of every scheme in the list (the factories only keep the material; nothing is built or read). */
+export function schemeNames(): string[] {
+  return schemeFactories({} as SchemeMaterial).map((f) => f.name);
+}

@@ -40,9 +40,10 @@ export interface ServiceOverrides {
  * services, so importing the functions module stays cheap (Flex allows 30 s for app initialization, admission waits).
  */
 async function loadComponents() {
-  const [events, schemes, oci, pki, verification, cacheSource, trustPolicySource, trustStoreSource] = await Promise.all([
+  const [events, schemes, evidenceSource, oci, pki, verification, cacheSource, trustPolicySource, trustStoreSource] = await Promise.all([
     import('../events/index.js'),
     import('./schemes.js'),
+    import('./evidence-source.js'),
     import('../oci/index.js'),
     import('../pki/index.js'),
     import('../verification/index.js'),
@@ -54,7 +55,7 @@ async function loadComponents() {
     eventGridPublisher: events.eventGridPublisher,
     noEventPublisher: events.noEventPublisher,
     schemeFactories: schemes.schemeFactories,
-    ALWAYS_BUILT_SCHEMES: schemes.ALWAYS_BUILT_SCHEMES,
+    buildEvidence: evidenceSource.buildEvidence,
     RegistryClient: oci.RegistryClient,
     dockerConfigCredentials: oci.dockerConfigCredentials,
     RevocationChecker: pki.RevocationChecker,
@@ -70,7 +71,7 @@ async function loadComponents() {
 export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<Services> {
   const {
     buildCache, buildTrustStore, dockerConfigCredentials, eventGridPublisher, loadTrustPolicy, noEventPublisher, DefaultVerificationService,
-    PushHandler, RecheckService, RegistryClient, RevocationChecker, schemeFactories, ALWAYS_BUILT_SCHEMES,
+    PushHandler, RecheckService, RegistryClient, RevocationChecker, schemeFactories, buildEvidence,
   } = await loadComponents();
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? jsonLogger(settings.logLevel);
@@ -91,12 +92,11 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   });
   const revocation = new RevocationChecker({ ...fetchOverride, clock, logger });
   const cache = overrides.cache ?? (await buildCache(settings, clock, logger));
-  const schemeDeps = { clock, logger, fetch: overrides.fetch ?? defaultFetch, baseDir: process.cwd() };
   const factories = schemeFactories({ trustPolicy: policy, trustStore, revocation });
-  const schemes = await Promise.all(factories.filter((f) => ALWAYS_BUILT_SCHEMES.includes(f.name)).map((f) => f.create(undefined, schemeDeps)));
+  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: overrides.fetch ?? defaultFetch });
   const verification = new DefaultVerificationService({
     registry,
-    schemes,
+    ...evidence,
     clock,
     logger,
     allowRegistry,
@@ -134,6 +134,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     }),
     describe: async () => ({
       trustPolicy: { statements: policy.trustPolicies.map((s) => s.name) },
+      evidence: { schemes: evidence.schemes.map((s) => s.name), verificationPolicy: evidence.verificationPolicy?.document.policies.map((p) => p.name) ?? null },
       trustStore: { fingerprint: await trustStore.fingerprint() },
       verdictStore: settings.azure.table ? 'table+memory' : 'memory',
       keyVault: settings.azure.keyVault !== undefined,

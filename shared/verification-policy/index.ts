@@ -6,3 +6,8 @@ export type { Requirement, RequirementItem, ScopedRequirement, VerificationPolic
 export { neededCount, describeItem } from './types.js';
 export { selectRequirement, DEFAULT_REQUIREMENT } from './select.js';
 export type { AppliedRequirement } from './select.js';
+export { parseVerificationPolicy, validateVerificationPolicy, fingerprintVerificationPolicy } from './parse.js';
+export { referenceProblems } from './references.js';
+export type { SchemeRoots } from './references.js';
+export { VerificationPolicyError } from './errors.js';
+export type { VerificationPolicyProblem, VerificationPolicyErrorCode } from './errors.js';
