@@ -1,4 +1,4 @@
-import type { Verdict } from '../shared/verification/index.js';
+import type { Verdict } from '../shared/verdict/index.js';
 
 /** One readable summary for people: the pinned reference, the decision, the signer and the reasons. */
 export function formatVerdictText(verdict: Verdict): string {
@@ -6,14 +6,16 @@ export function formatVerdictText(verdict: Verdict): string {
   const pinned = subject.digest ? `${stripTagAndDigest(subject.reference)}@${subject.digest}` : subject.reference;
   const headline = { allow: 'VERIFIED', deny: 'NOT VERIFIED', inconclusive: 'INCONCLUSIVE' }[verdict.decision];
   const lines = [`${headline}: ${pinned}`];
-  if (verdict.policy) lines.push(`  trust policy: ${verdict.policy.name} (level ${verdict.policy.level})`);
-  const passing = verdict.signatures.find((s) => s.ok);
-  if (passing?.signer) {
-    lines.push(`  signed by: ${passing.signer.subject}`);
-    if (passing.signingTime) lines.push(`  signed at: ${passing.signingTime}${passing.timestampTime ? ` (timestamped ${passing.timestampTime})` : ''}`);
+  if (verdict.policy) lines.push(`  trust policy: ${verdict.policy.name}${verdict.policy.level ? ` (level ${verdict.policy.level})` : ''}`);
+  for (const passing of verdict.evidence.filter((e) => e.ok)) {
+    const root = passing.trustRoot ? `, trust root ${passing.trustRoot}` : '';
+    if (passing.signer) lines.push(`  signed by: ${passing.signer.subject} (${passing.scheme}${root})`);
+    const timestamped = passing.details?.['timestampTime'];
+    if (passing.signedAt) lines.push(`  signed at: ${passing.signedAt}${timestamped ? ` (timestamped ${timestamped})` : ''}`);
+    for (const check of passing.checks.filter((c) => !c.ok && c.action === 'log')) {
+      lines.push(`  warning: ${check.name} check failed (logged): ${check.error?.message ?? ''}`);
+    }
   }
-  const logged = passing?.checks.filter((c) => !c.ok && c.action === 'log') ?? [];
-  for (const check of logged) lines.push(`  warning: ${check.check} check failed (logged): ${check.error?.message ?? ''}`);
   for (const reason of verdict.reasons) lines.push(`  ${reason.code}: ${reason.message}`);
   return lines.join('\n');
 }

@@ -3,9 +3,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { isAppError, silentLogger, jsonLogger } from '../shared/core/index.js';
-import { createServices, loadSettings, type ServiceOverrides } from '../shared/config/index.js';
+import { createServices, knownSchemeNames, loadSettings, type ServiceOverrides } from '../shared/config/index.js';
 import { parseReference } from '../shared/oci/index.js';
 import { validateTrustPolicy } from '../shared/policy/index.js';
+import { validateVerificationPolicy } from '../shared/verification-policy/index.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatVerdictText } from './format.js';
 
@@ -43,8 +44,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     .command('policy')
     .description('trust policy tools')
     .command('validate')
-    .argument('<file>', 'trust policy JSON file')
-    .description('print every problem in a trust policy; non-zero exit when there is one')
+    .argument('<file>', 'Notation trust policy or trustgate verification policy (TRUSTGATE_VERIFICATION_POLICY) JSON file')
+    .description('print every problem in a trust policy or verification policy; non-zero exit when there is one')
     .action(async (file: string) => {
       exitCode = await validateCommand(file, io);
     });
@@ -106,12 +107,23 @@ async function validateCommand(file: string, io: CliIo): Promise<number> {
     io.stderr(`trustgate: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
     return EXIT.usage;
   }
-  const problems = validateTrustPolicy(text);
+  const verificationPolicy = isVerificationPolicy(text);
+  const problems = verificationPolicy ? validateVerificationPolicy(text, await knownSchemeNames()) : validateTrustPolicy(text);
   if (problems.length === 0) {
-    io.stdout(`${file}: valid trust policy\n`);
+    io.stdout(`${file}: valid ${verificationPolicy ? 'verification' : 'trust'} policy\n`);
     return 0;
   }
   io.stdout(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
   for (const problem of problems) io.stdout(`  ${problem.path ? `${problem.path}: ` : ''}${problem.message} [${problem.code}]\n`);
   return EXIT.failed;
+}
+
+/** A verification policy has `policies`; a Notation trust policy has `trustPolicies`. */
+function isVerificationPolicy(text: string): boolean {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return typeof parsed === 'object' && parsed !== null && 'policies' in parsed && !('trustPolicies' in parsed);
+  } catch {
+    return false;
+  }
 }

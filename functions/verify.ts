@@ -2,7 +2,7 @@ import type { HttpHandler } from '@azure/functions';
 import { z } from 'zod';
 import { getServices } from '../shared/config/index.js';
 import { readJsonBody, HttpInputError } from '../shared/http/index.js';
-import { parseReference } from '../shared/oci/index.js';
+import { isDigest, parseReference } from '../shared/oci/index.js';
 import type { VerificationService } from '../shared/verification/index.js';
 import { lazy, type FunctionDefinition } from './definition.js';
 import { guardHttp } from './guard.js';
@@ -10,7 +10,7 @@ import { guardHttp } from './guard.js';
 export const MAX_SUBJECTS = 100;
 const MAX_BODY_BYTES = 64 * 1024;
 
-const digestSchema = z.string().regex(/^sha(256:[a-f0-9]{64}|512:[a-f0-9]{128})$/, 'must be a sha256/sha512 digest');
+const digestSchema = z.string().max(200).refine(isDigest, 'must be a sha256/sha512 digest');
 
 const verifyRequestSchema = z.strictObject({
   subjects: z.array(z.string().min(1).max(1024)).min(1).max(MAX_SUBJECTS),

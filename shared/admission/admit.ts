@@ -1,5 +1,5 @@
 import { silentLogger, type Logger } from '../core/index.js';
-import type { VerificationService } from '../verification/verdict.js';
+import type { VerificationService } from '../verification/index.js';
 import { MAX_IMAGES_PER_REVIEW, REASON } from './constants.js';
 import { checkImage, type CheckedImage } from './image-ref.js';
 import type { AdmissionPolicy } from './options.js';

@@ -26,6 +26,26 @@ export const RATIFY_VERIFIER_NAME = 'trustgate-notation';
 export const RATIFY_VERIFIER_TYPE = 'notation';
 export const NOTARY_SIGNATURE_ARTIFACT_TYPE = 'application/vnd.cncf.notary.signature';
 
+export interface RatifyVerifier {
+  name: string;
+  type: string;
+  artifactType: string;
+}
+
+/**
+ * The Ratify verifier each evidence scheme reports as. Notary keeps `notation` (Ratify's own verifier type), so
+ * Gatekeeper templates written for Ratify match unchanged; cosign uses Ratify's `cosign` type; others their name.
+ */
+const RATIFY_VERIFIERS: Readonly<Record<string, RatifyVerifier>> = {
+  notary: { name: RATIFY_VERIFIER_NAME, type: RATIFY_VERIFIER_TYPE, artifactType: NOTARY_SIGNATURE_ARTIFACT_TYPE },
+  cosign: { name: 'trustgate-cosign', type: 'cosign', artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json' },
+};
+
+export function ratifyVerifierOf(scheme: string | undefined): RatifyVerifier {
+  if (scheme === undefined) return RATIFY_VERIFIERS['notary'] as RatifyVerifier;
+  return RATIFY_VERIFIERS[scheme] ?? { name: `trustgate-${scheme}`, type: scheme, artifactType: scheme };
+}
+
 /** Bounds on what one request may make us do. */
 export const MAX_IMAGES_PER_REVIEW = 256;
 export const MAX_PROVIDER_KEYS = 1_000;

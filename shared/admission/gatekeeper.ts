@@ -1,5 +1,5 @@
 import { silentLogger, type Logger } from '../core/index.js';
-import type { VerificationService } from '../verification/verdict.js';
+import type { VerificationService } from '../verification/index.js';
 import { GATEKEEPER_API_VERSION, MAX_PROVIDER_KEYS, MAX_REFERENCE_LENGTH, PROVIDER_REQUEST_KIND, PROVIDER_RESPONSE_KIND, REASON } from './constants.js';
 import { AdmissionError } from './errors.js';
 import { checkImage, pinnedImage, type CheckedImage, type PinMode } from './image-ref.js';

@@ -1,5 +1,6 @@
 /** Kubernetes admission (validating + mutating webhooks) and the Gatekeeper external data provider, over VerificationService. */
-export { AdmissionError } from './errors.js';
+export { AdmissionError, ADMISSION_ERROR_KINDS } from './errors.js';
+export type { AdmissionErrorCode } from './errors.js';
 export * from './constants.js';
 export { parseAdmissionReview, toAdmissionReview } from './review.js';
 export type { AdmissionRequest, AdmissionResponse, AdmissionReviewResponse, AdmissionStatus } from './review.js';

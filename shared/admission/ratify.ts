@@ -1,5 +1,5 @@
-import type { SignatureOutcome } from '../notary/outcome.js';
-import { NOTARY_SIGNATURE_ARTIFACT_TYPE, RATIFY_RESULT_VERSION, RATIFY_VERIFIER_NAME, RATIFY_VERIFIER_TYPE } from './constants.js';
+import type { EvidenceOutcome } from '../verdict/index.js';
+import { RATIFY_RESULT_VERSION, ratifyVerifierOf, type RatifyVerifier } from './constants.js';
 import type { ImageVerdict } from './verify-images.js';
 
 /** One verifier report, with the fields Ratify's VerifierResult serialises (and its notation verifier's extensions). */
@@ -26,40 +26,44 @@ export interface RatifyResult {
   trustgate: { decision: string; digest?: string; reasons: Array<{ code: string; message: string }> };
 }
 
-/** Converts an allow/deny verdict to Ratify's shape: one report per signature, or one failing report when there was none. */
+/**
+ * Converts an allow/deny verdict to Ratify's shape: one report per piece of evidence (verifier named per scheme:
+ * Notary keeps Ratify's `notation` type, so existing templates match), or one failing report when there was none.
+ */
 export function toRatifyResult(verdict: ImageVerdict): RatifyResult {
   const subject = verdict.digest === undefined ? verdict.image : `${verdict.image.split('@')[0]}@${verdict.digest}`;
-  const signatures = verdict.verdict?.signatures ?? [];
-  const reports = signatures.map((signature) => fromSignature(subject, signature));
+  const evidence = verdict.verdict?.evidence ?? [];
+  const reports = evidence.map((outcome) => fromEvidence(subject, outcome));
   if (reports.length === 0) {
-    reports.push(report(subject, verdict.decision === 'allow', summarise(verdict), { reasons: verdict.reasons }));
+    reports.push(report(subject, ratifyVerifierOf(undefined), verdict.decision === 'allow', summarise(verdict), { reasons: verdict.reasons }));
   }
   const trustgate = { decision: verdict.decision, reasons: verdict.reasons, ...(verdict.digest === undefined ? {} : { digest: verdict.digest }) };
   return { version: RATIFY_RESULT_VERSION, isSuccess: verdict.decision === 'allow', verifierReports: reports, trustgate };
 }
 
-function fromSignature(subject: string, signature: SignatureOutcome): RatifyVerifierReport {
-  const message = signature.ok ? 'signature verification success' : `signature verification failed: ${signature.error?.code ?? 'ERR_VERIFICATION_DENIED'} ${signature.error?.message ?? ''}`.trim();
+function fromEvidence(subject: string, outcome: EvidenceOutcome): RatifyVerifierReport {
+  const message = outcome.ok ? 'signature verification success' : `signature verification failed: ${outcome.error?.code ?? 'ERR_VERIFICATION_DENIED'} ${outcome.error?.message ?? ''}`.trim();
   const extensions: Record<string, unknown> = {
-    ...(signature.signer ? { Issuer: signature.signer.issuer, SN: signature.signer.subject } : {}),
-    ...(signature.signatureDigest ? { signatureDigest: signature.signatureDigest } : {}),
-    envelopeMediaType: signature.envelopeMediaType,
-    level: signature.level,
-    checks: signature.checks,
+    scheme: outcome.scheme,
+    ...(outcome.signer ? { Issuer: outcome.signer.issuer, SN: outcome.signer.subject } : {}),
+    ...(outcome.evidence ? { signatureDigest: outcome.evidence } : {}),
+    ...(outcome.trustRoot ? { trustRoot: outcome.trustRoot } : {}),
+    ...outcome.details,
+    checks: outcome.checks,
   };
-  return report(subject, signature.ok, message, extensions);
+  return report(subject, ratifyVerifierOf(outcome.scheme), outcome.ok, message, extensions);
 }
 
-function report(subject: string, isSuccess: boolean, message: string, extensions: Record<string, unknown>): RatifyVerifierReport {
+function report(subject: string, verifier: RatifyVerifier, isSuccess: boolean, message: string, extensions: Record<string, unknown>): RatifyVerifierReport {
   return {
     subject,
     isSuccess,
-    name: RATIFY_VERIFIER_NAME,
-    verifierName: RATIFY_VERIFIER_NAME,
-    type: RATIFY_VERIFIER_TYPE,
-    verifierType: RATIFY_VERIFIER_TYPE,
+    name: verifier.name,
+    verifierName: verifier.name,
+    type: verifier.type,
+    verifierType: verifier.type,
     message,
-    artifactType: NOTARY_SIGNATURE_ARTIFACT_TYPE,
+    artifactType: verifier.artifactType,
     extensions,
   };
 }

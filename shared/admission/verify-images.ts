@@ -1,5 +1,7 @@
 import { isAbortError, isAppError, type Logger } from '../core/index.js';
-import type { Decision, Reason, Verdict, VerificationService } from '../verification/verdict.js';
+import { isDigest } from '../oci/index.js';
+import type { Decision, Reason, Verdict } from '../verdict/index.js';
+import type { VerificationService } from '../verification/index.js';
 import { REASON } from './constants.js';
 import type { CheckedImage } from './image-ref.js';
 
@@ -21,7 +23,6 @@ export interface VerifyImagesOptions {
   logger?: Logger;
 }
 
-const DIGEST = /^sha(256:[a-f0-9]{64}|512:[a-f0-9]{128})$/;
 
 /**
  * Verifies the distinct images concurrently and returns one ImageVerdict per image, in input order, no later
@@ -70,7 +71,7 @@ function fromVerdict(image: CheckedImage & { ok: true }, verdict: Verdict): Imag
   const reasons = verdict.reasons.length > 0 ? verdict.reasons : defaultReasons(verdict.decision);
   switch (verdict.decision) {
     case 'allow':
-      if (digest === undefined || !DIGEST.test(digest)) {
+      if (digest === undefined || !isDigest(digest)) {
         return { image: image.image, decision: 'inconclusive', reasons: [{ code: REASON.noDigest, message: 'the verdict names no manifest digest' }], verdict };
       }
       if (image.digest !== undefined && image.digest !== digest) {

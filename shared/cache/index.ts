@@ -1,5 +1,6 @@
 export type { CacheKey, CachedVerdict, DuePage, ResultCache, VerdictSource } from './port.js';
-export { CacheError, CACHE_ERROR_CODES } from './errors.js';
+export { CacheError, CACHE_ERROR_CODES, CACHE_ERROR_KINDS } from './errors.js';
+export type { CacheErrorCode } from './errors.js';
 export { MemoryResultCache } from './memory.js';
 export type { MemoryResultCacheOptions } from './memory.js';
 export { TableResultCache } from './table.js';

@@ -1,4 +1,4 @@
-import type { Verdict } from '../verification/verdict.js';
+import type { Verdict } from '../verdict/index.js';
 
 /** Where a stored verdict came from. */
 export type VerdictSource = 'push' | 'request' | 'recheck';

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { TableEntity, TableEntityResult } from '@azure/data-tables';
-import type { Verdict } from '../verification/verdict.js';
+import type { Verdict } from '../verdict/index.js';
 import type { CachedVerdict, VerdictSource } from './port.js';
 import { CacheError, CACHE_ERROR_CODES } from './errors.js';
 import { toTableKeys } from './keys.js';
@@ -67,11 +67,15 @@ const entitySchema = z.looseObject({
   [PROP.verdictParts]: z.number().int().min(1).max(PAYLOAD_MAX_CHARS / PART_MAX_CHARS + 1),
 });
 
-/** The fields every tier relies on; the rest of the Verdict is carried through as stored. */
+/**
+ * The fields every tier relies on; the rest of the Verdict is carried through as stored. Rows written before the
+ * format-neutral verdict carry `signatures` instead of `evidence`: they fail here and are read as misses (the tier
+ * logs them as corrupt), never as a verdict, and their fingerprint no longer matches any key anyway.
+ */
 const verdictSchema = z.looseObject({
   subject: z.looseObject({ reference: z.string() }),
   decision: z.enum(['allow', 'deny', 'inconclusive']),
-  signatures: z.array(z.unknown()),
+  evidence: z.array(z.looseObject({ scheme: z.string(), ok: z.boolean(), checks: z.array(z.unknown()) })),
   reasons: z.array(z.unknown()),
   verifiedAt: z.string(),
   expiresAt: z.string(),
@@ -112,10 +116,11 @@ export function fromEntity(entity: TableEntityResult<Record<string, unknown>>): 
   };
 }
 
-/** The signer that decided the verdict: the first passing signature with signer facts, else the first with any. */
+/** The signer that decided the verdict: the first passing evidence with signer facts, else the first with any. */
 function signerOf(verdict: Verdict): { subject: string; thumbprints: string[] } | undefined {
-  const withSigner = verdict.signatures.filter((s) => s.signer !== undefined);
-  return (withSigner.find((s) => s.ok) ?? withSigner[0])?.signer;
+  const withSigner = verdict.evidence.filter((e) => e.signer !== undefined);
+  const signer = (withSigner.find((e) => e.ok) ?? withSigner[0])?.signer;
+  return signer === undefined ? undefined : { subject: signer.subject, thumbprints: signer.thumbprints ?? [] };
 }
 
 function corrupt(message: string, cause?: unknown): CacheError {

@@ -5,3 +5,8 @@ export type { Services, ServiceOverrides } from './services.js';
 export { registryAllowlist, policyRegistries } from './registry-allowlist.js';
 export { loadLocalSettings } from './local-settings.js';
 export { recheckSchedule } from './schedule.js';
+
+/** Names of the evidence schemes wired in shared/config/schemes.ts (loaded on demand: schemes pull their crypto). */
+export async function knownSchemeNames(): Promise<string[]> {
+  return (await import('./schemes.js')).schemeNames();
+}

@@ -1,4 +1,4 @@
-import { jsonLogger, systemClock, type Clock, type FetchLike, type Logger } from '../core/index.js';
+import { defaultFetch, jsonLogger, systemClock, type Clock, type FetchLike, type Logger } from '../core/index.js';
 import type { ResultCache } from '../cache/index.js';
 import type { EventPublisher } from '../events/index.js';
 import type { RegistryClient } from '../oci/index.js';
@@ -40,9 +40,10 @@ export interface ServiceOverrides {
  * services, so importing the functions module stays cheap (Flex allows 30 s for app initialization, admission waits).
  */
 async function loadComponents() {
-  const [events, notary, oci, pki, verification, cacheSource, trustPolicySource, trustStoreSource] = await Promise.all([
+  const [events, schemes, evidenceSource, oci, pki, verification, cacheSource, trustPolicySource, trustStoreSource] = await Promise.all([
     import('../events/index.js'),
-    import('../notary/index.js'),
+    import('./schemes.js'),
+    import('./evidence-source.js'),
     import('../oci/index.js'),
     import('../pki/index.js'),
     import('../verification/index.js'),
@@ -53,7 +54,8 @@ async function loadComponents() {
   return {
     eventGridPublisher: events.eventGridPublisher,
     noEventPublisher: events.noEventPublisher,
-    verifySignature: notary.verifySignature,
+    schemeFactories: schemes.schemeFactories,
+    buildEvidence: evidenceSource.buildEvidence,
     RegistryClient: oci.RegistryClient,
     dockerConfigCredentials: oci.dockerConfigCredentials,
     RevocationChecker: pki.RevocationChecker,
@@ -69,7 +71,7 @@ async function loadComponents() {
 export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<Services> {
   const {
     buildCache, buildTrustStore, dockerConfigCredentials, eventGridPublisher, loadTrustPolicy, noEventPublisher, DefaultVerificationService,
-    PushHandler, RecheckService, RegistryClient, RevocationChecker, verifySignature,
+    PushHandler, RecheckService, RegistryClient, RevocationChecker, schemeFactories, buildEvidence,
   } = await loadComponents();
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? jsonLogger(settings.logLevel);
@@ -90,11 +92,11 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   });
   const revocation = new RevocationChecker({ ...fetchOverride, clock, logger });
   const cache = overrides.cache ?? (await buildCache(settings, clock, logger));
+  const factories = schemeFactories({ trustPolicy: policy, trustStore, revocation });
+  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: overrides.fetch ?? defaultFetch });
   const verification = new DefaultVerificationService({
     registry,
-    checker: (input) => verifySignature({ ...input, revocation }),
-    policy,
-    trustStore,
+    ...evidence,
     clock,
     logger,
     allowRegistry,
@@ -132,6 +134,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     }),
     describe: async () => ({
       trustPolicy: { statements: policy.trustPolicies.map((s) => s.name) },
+      evidence: { schemes: evidence.schemes.map((s) => s.name), verificationPolicy: evidence.verificationPolicy?.document.policies.map((p) => p.name) ?? null },
       trustStore: { fingerprint: await trustStore.fingerprint() },
       verdictStore: settings.azure.table ? 'table+memory' : 'memory',
       keyVault: settings.azure.keyVault !== undefined,

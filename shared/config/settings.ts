@@ -9,6 +9,11 @@ export { ConfigError, configError } from './env-values.js';
 export interface Settings {
   /** TRUSTGATE_TRUST_POLICY: a file path or inline JSON of a Notation OCI trust policy. */
   trustPolicy: { kind: 'file'; path: string } | { kind: 'inline'; json: string };
+  /**
+   * TRUSTGATE_VERIFICATION_POLICY: a file path or inline JSON saying which evidence (schemes, trust roots) each scope
+   * requires. Optional. Default: Notary wherever the Notation trust policy has a statement.
+   */
+  verificationPolicy: { kind: 'file'; path: string } | { kind: 'inline'; json: string } | undefined;
   /** TRUSTGATE_TRUST_STORE: a directory in Notation layout (x509/{ca,signingAuthority,tsa}/<name>/). */
   trustStoreDir: string | undefined;
   /** TRUSTGATE_TRUST_STORE_RECHECK_MS: how often the trust store directory is checked for changes. Default 2000. */
@@ -47,6 +52,7 @@ export interface Settings {
 export function loadSettings(env: Env): Settings {
   return {
     trustPolicy: trustPolicySetting(env),
+    verificationPolicy: verificationPolicySetting(env),
     trustStoreDir: text(env, 'TRUSTGATE_TRUST_STORE'),
     trustStoreRecheckMs: integer(env, 'TRUSTGATE_TRUST_STORE_RECHECK_MS', 2000, 0, 3_600_000),
     trustStoreInline: inlineStores(env),
@@ -69,6 +75,12 @@ export function loadSettings(env: Env): Settings {
 function trustPolicySetting(env: Env): Settings['trustPolicy'] {
   const value = text(env, 'TRUSTGATE_TRUST_POLICY');
   if (value === undefined) throw configError('TRUSTGATE_TRUST_POLICY', 'is required (a file path or inline JSON)');
+  return value.startsWith('{') ? { kind: 'inline', json: value } : { kind: 'file', path: value };
+}
+
+function verificationPolicySetting(env: Env): Settings['verificationPolicy'] {
+  const value = text(env, 'TRUSTGATE_VERIFICATION_POLICY');
+  if (value === undefined) return undefined;
   return value.startsWith('{') ? { kind: 'inline', json: value } : { kind: 'file', path: value };
 }
 

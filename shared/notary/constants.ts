@@ -55,3 +55,8 @@ export const NOTARY_CRITICAL_HEADERS: readonly string[] = [
 
 /** Headers that only make sense in the protected bucket. */
 export const NOTARY_SIGNED_HEADERS: readonly string[] = [...NOTARY_CRITICAL_HEADERS, HEADER_SIGNING_TIME];
+
+/** Artifact type of a Notary signature manifest (OCI 1.1 form), and its config media type in the legacy form. */
+export const ARTIFACT_TYPE_NOTATION_SIGNATURE = 'application/vnd.cncf.notary.signature';
+/** The OCI empty descriptor's media type: the config of an OCI 1.1 artifact manifest. */
+export const MEDIA_TYPE_OCI_EMPTY = 'application/vnd.oci.empty.v1+json';

@@ -30,3 +30,8 @@ export {
 export type { ParsedEnvelope, SignedAttributes, AlgorithmInfo, SignatureAlgorithm } from './envelope/index.js';
 export { verifySignature } from './verifier.js';
 export type { VerifySignatureInput, RevocationPort, ChainRevocationStatus } from './checks/context.js';
+export { NOTARY_SCHEME, toEvidenceOutcome } from './evidence.js';
+export { createNotaryScheme, notarySchemeFactory, MAX_ENVELOPE_BYTES } from './scheme.js';
+export type { NotaryCheckInput, NotaryChecker, NotarySchemeOptions } from './scheme.js';
+export { readSignatureManifest } from './signature-manifest.js';
+export type { SignatureManifest } from './signature-manifest.js';

@@ -2,9 +2,10 @@
  * What the engine says about one signature: one result per check, in the spec's words
  * (notaryproject/specifications trust-store-trust-policy.md, "Signature Verification details").
  */
-export type CheckName = 'integrity' | 'authenticity' | 'authenticTimestamp' | 'expiry' | 'revocation';
-export type CheckAction = 'enforce' | 'log' | 'skip';
-export type VerificationLevelName = 'strict' | 'permissive' | 'audit' | 'skip';
+import type { CheckAction, CheckName, VerificationLevelName } from '../policy/index.js';
+
+/** The spec's check, action and level names are the trust policy's (one definition, in shared/policy). */
+export type { CheckAction, CheckName, VerificationLevelName };
 
 export interface OutcomeError {
   code: string;

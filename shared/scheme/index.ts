@@ -17,13 +17,19 @@ export interface FetchedEvidenceManifest {
 
 /**
  * Registry reads on behalf of one scheme and one subject. Every read is bounded by the orchestrator (bytes, count,
- * deadline, egress policy); a scheme cannot lift those bounds. Errors are the oci module's RegistryError: a scheme
- * lets "could not reach" errors propagate or turns them into `unreachable` reasons, never into a failed outcome.
+ * deadline, egress policy); a scheme cannot lift those bounds. Errors are AppErrors normalised by the orchestrator:
+ * kind `verification-failed` means the registry proved that piece of evidence absent or malformed (the scheme records a
+ * failed outcome, or skips it); any other kind means it could not be read (code `ERR_REGISTRY_UNAVAILABLE` or
+ * `ERR_VERIFICATION_DEADLINE`): the scheme turns it into an `unreachable` reason (using the error's code) or lets it
+ * propagate, never into a failed outcome.
  */
 export interface EvidenceRegistry {
   /**
    * Referrers of the subject whose artifactType is one of these, each manifest already fetched. Ends after the
    * per-subject evidence limit (the orchestrator then reports the limit). Uses the referrers API or the tag fallback.
+   * Only manifests whose own artifactType (or, for the legacy form, config media type) is one of these are yielded and
+   * counted. The iteration never throws: listing failures, unreadable manifests (→ unreachable) and manifests the
+   * registry proved absent or malformed (→ a failed outcome of this scheme) are recorded by the orchestrator.
    */
   referrers(artifactTypes: readonly string[]): AsyncIterable<FetchedEvidenceManifest>;
   /** The manifest a tag of the subject's repository points at (cosign's `sha256-<hex>.sig`); undefined when absent. */

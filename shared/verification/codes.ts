@@ -12,8 +12,14 @@ export const REASON = {
   registryUnavailable: 'ERR_REGISTRY_UNAVAILABLE',
   platformNotCovered: 'ERR_PLATFORM_NOT_COVERED',
   trustConfig: 'ERR_TRUST_CONFIGURATION',
+  /** The caller's deadline (its abort signal) ended the verification before it could decide. */
+  deadline: 'ERR_VERIFICATION_DEADLINE',
   internal: 'ERR_INTERNAL',
 } as const;
 
+export type ReasonCode = (typeof REASON)[keyof typeof REASON];
+
+/** Cap on any manifest read for evidence (the reference's limit). */
 export const MAX_SIGNATURE_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** Cap on any evidence blob (signature envelope, bundle) a scheme may read (the reference's limit). */
 export const MAX_ENVELOPE_BYTES = 32 * 1024 * 1024;

@@ -36,11 +36,11 @@ export async function expiringCertificates(input: {
     }
   }
   for (const { verdict, key } of input.verdicts) {
-    for (const signature of verdict.signatures) {
-      const signer = signature.signer;
-      if (!signature.ok || !signer || Date.parse(signer.notAfter) > horizon) continue;
+    for (const outcome of verdict.evidence) {
+      const signer = outcome.signer;
+      if (!outcome.ok || !signer?.notAfter || Date.parse(signer.notAfter) > horizon) continue;
       const image = `${key.registry}/${key.repository}@${key.digest}`;
-      events.push(expiring({ where: 'signature', certificateSubject: signer.subject, thumbprint: signer.thumbprints[0] ?? '', notAfter: signer.notAfter, image }));
+      events.push(expiring({ where: 'signature', certificateSubject: signer.subject, thumbprint: signer.thumbprints?.[0] ?? '', notAfter: signer.notAfter, image }));
     }
   }
   for (const event of events) input.logger.log('warn', 'certificate.expiring', event.data);

@@ -1,7 +1,13 @@
 export { DefaultVerificationService } from './service.js';
 export type { VerificationServiceOptions } from './service.js';
-export type { Verdict, Decision, Reason, VerdictSubject, VerifyOptions, VerificationService } from './verdict.js';
-export type { RegistryReader, SignatureChecker, SignatureCheckInput } from './ports.js';
+export type { Verdict, Decision, Reason, VerdictSubject, VerdictPolicy, EvidenceOutcome, EvidenceCheck, EvidenceSigner, VerifyOptions, VerificationService } from './verdict.js';
+export type { RegistryReader } from './ports.js';
+export { VerificationError, kindOfVerificationCode } from './errors.js';
+export type { VerificationErrorCode } from './errors.js';
+export type { ReasonCode } from './codes.js';
+export { BoundedEvidenceRegistry } from './evidence-registry.js';
+export { combine } from './combine.js';
+export type { Evaluation, SchemeAnswers } from './combine.js';
 export { REASON } from './codes.js';
 export { PushHandler, PushHandlingError } from './on-push.js';
 export type { PushHandlerOptions, PushOutcome } from './on-push.js';

@@ -1,4 +1,4 @@
-import type { Decision, Reason, Verdict } from './verdict.js';
+import type { Decision, Verdict } from './verdict.js';
 
 export interface VerdictLifetimes {
   /** Longest life of an allow verdict, seconds. */
@@ -15,26 +15,21 @@ export interface VerdictLifetimes {
 export function makeVerdict(
   at: Date,
   lifetimes: VerdictLifetimes,
-  fields: Pick<Verdict, 'subject' | 'decision' | 'reasons'> & Partial<Pick<Verdict, 'policy' | 'signatures'>>,
+  fields: Pick<Verdict, 'subject' | 'decision' | 'reasons'> & Partial<Pick<Verdict, 'policy' | 'evidence'>>,
 ): Verdict {
   const seconds = lifetimeOf(fields.decision, lifetimes);
   let expires = at.getTime() + seconds * 1000;
-  const signatureExpiry = fields.decision === 'allow' ? earliestExpiry(fields.signatures ?? []) : undefined;
+  const signatureExpiry = fields.decision === 'allow' ? earliestExpiry(fields.evidence ?? []) : undefined;
   if (signatureExpiry !== undefined && signatureExpiry < expires) expires = Math.max(signatureExpiry, at.getTime());
   return {
     subject: fields.subject,
     decision: fields.decision,
     ...(fields.policy ? { policy: fields.policy } : {}),
-    signatures: fields.signatures ?? [],
+    evidence: fields.evidence ?? [],
     reasons: fields.reasons,
     verifiedAt: at.toISOString(),
     expiresAt: new Date(expires).toISOString(),
   };
-}
-
-export function reasonOf(error: unknown, code: string): Reason {
-  if (error instanceof Error && 'code' in error) return { code, message: `${String(error.code)}: ${error.message}` };
-  return { code, message: error instanceof Error ? error.message : String(error) };
 }
 
 function lifetimeOf(decision: Decision, lifetimes: VerdictLifetimes): number {
@@ -48,7 +43,7 @@ function lifetimeOf(decision: Decision, lifetimes: VerdictLifetimes): number {
   }
 }
 
-function earliestExpiry(outcomes: Verdict['signatures']): number | undefined {
+function earliestExpiry(outcomes: Verdict['evidence']): number | undefined {
   const passing = outcomes.filter((o) => o.ok && o.expiresAt).map((o) => Date.parse(o.expiresAt as string));
   return passing.length > 0 ? Math.min(...passing) : undefined;
 }

@@ -1,10 +1,10 @@
 import { AppError, isAppError, type Logger } from '../core/index.js';
 import type { ResultCache } from '../cache/index.js';
 import type { AcrImageEvent } from '../events/index.js';
+import { readSignatureManifest } from '../notary/index.js';
 import type { Descriptor } from '../oci/index.js';
 import { MAX_SIGNATURE_MANIFEST_BYTES } from './codes.js';
 import type { RegistryReader } from './ports.js';
-import { readSignatureManifest } from './signature-manifest.js';
 import type { DefaultVerificationService } from './service.js';
 import type { Verdict } from './verdict.js';
 

@@ -1,8 +1,9 @@
-import { isAppError } from '../core/index.js';
-import { MEDIA_TYPE_DOCKER_MANIFEST_LIST, MEDIA_TYPE_OCI_INDEX, type Descriptor } from '../oci/index.js';
+import { MEDIA_TYPE_DOCKER_MANIFEST_LIST, MEDIA_TYPE_OCI_INDEX, type Descriptor, type RepositoryRef } from '../oci/index.js';
+import type { Reason } from '../verdict/index.js';
 import { MAX_SIGNATURE_MANIFEST_BYTES, REASON } from './codes.js';
-import { searchSignatures, type SignatureSearch, type SignatureSearchResult } from './signatures.js';
-import type { Reason } from './verdict.js';
+import type { Evaluation } from './combine.js';
+import type { RegistryReader } from './ports.js';
+import { describeError } from './reasons.js';
 
 export function isIndex(descriptor: Descriptor): boolean {
   return descriptor.mediaType === MEDIA_TYPE_OCI_INDEX || descriptor.mediaType === MEDIA_TYPE_DOCKER_MANIFEST_LIST;
@@ -11,21 +12,21 @@ export function isIndex(descriptor: Descriptor): boolean {
 /**
  * Multi-arch coverage: a verified index covers its children by digest, so a required platform manifest
  * passes when the verified index lists it. When the index itself is not verified, each required child
- * must carry a signature of its own that verifies.
+ * must carry evidence of its own that meets the requirement.
  */
 export async function checkPlatforms(
-  search: Omit<SignatureSearch, 'subject'>,
+  read: { reader: RegistryReader; repository: RepositoryRef; signal: AbortSignal },
   index: Descriptor,
-  indexResult: SignatureSearchResult,
+  indexResult: Evaluation,
   required: 'all' | string[],
-): Promise<SignatureSearchResult> {
+  evaluateChild: (child: Descriptor) => Promise<Evaluation>,
+): Promise<Evaluation> {
   let children: Descriptor[];
   try {
-    const fetched = await search.registry.fetchManifest(search.repository, index, { signal: search.signal, maxBytes: MAX_SIGNATURE_MANIFEST_BYTES });
+    const fetched = await read.reader.fetchManifest(read.repository, index, { signal: read.signal, maxBytes: MAX_SIGNATURE_MANIFEST_BYTES });
     children = readChildren(fetched.json);
   } catch (error) {
-    const message = isAppError(error) ? `${error.code}: ${error.message}` : String(error);
-    return { ...indexResult, decision: 'inconclusive', reasons: [...indexResult.reasons, { code: REASON.registryUnavailable, message }] };
+    return { ...indexResult, decision: 'inconclusive', reasons: [...indexResult.reasons, { code: REASON.registryUnavailable, message: describeError(error) }] };
   }
   const wanted = required === 'all' ? children.map((c) => c.digest) : required;
   const missing = wanted.filter((digest) => !children.some((c) => c.digest === digest));
@@ -35,20 +36,20 @@ export async function checkPlatforms(
   }
   if (indexResult.decision === 'allow') return indexResult;
 
-  const outcomes = [...indexResult.outcomes];
+  const evidence = [...indexResult.evidence];
   const reasons: Reason[] = [];
-  let decision: SignatureSearchResult['decision'] = 'allow';
+  let decision: Evaluation['decision'] = 'allow';
   for (const digest of wanted) {
     const child = children.find((c) => c.digest === digest) as Descriptor;
-    const result = await searchSignatures({ ...search, subject: child });
-    outcomes.push(...result.outcomes);
+    const result = await evaluateChild(child);
+    evidence.push(...result.evidence);
     if (result.decision !== 'allow') {
       reasons.push(...result.reasons.map((r) => ({ code: r.code, message: `platform ${digest}: ${r.message}` })));
       if (decision !== 'inconclusive') decision = result.decision;
     }
   }
   if (decision === 'allow') reasons.push({ code: REASON.verified, message: `every required platform manifest of ${index.digest} verified` });
-  return { decision, outcomes, reasons };
+  return { decision, evidence, reasons };
 }
 
 function readChildren(json: unknown): Descriptor[] {

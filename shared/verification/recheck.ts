@@ -24,12 +24,12 @@ export interface RecheckOptions {
   logger: Logger;
   /** Required. VerdictChanged and CertificateExpiring go here. */
   publisher: EventPublisher;
-  /** Optional. Verdicts re-verified per run. Default 100. */
-  batchSize?: number;
-  /** Optional. Re-verify this long before a verdict expires, so admission never meets an expired entry. Default 20 min. */
-  lookaheadMs?: number;
-  /** Optional. Report certificates expiring within this window. Default 30 days. */
-  expiryWindowMs?: number;
+  /** Required. Verdicts re-verified per run (TRUSTGATE_RECHECK_BATCH; its default lives in shared/config). */
+  batchSize: number;
+  /** Required. Re-verify this long before a verdict expires, so admission never meets an expired entry (TRUSTGATE_RECHECK_LOOKAHEAD_S). */
+  lookaheadMs: number;
+  /** Required. Report certificates expiring within this window (TRUSTGATE_EXPIRY_WARNING_DAYS). */
+  expiryWindowMs: number;
 }
 
 export interface RecheckReport {
@@ -58,7 +58,7 @@ export class RecheckService {
     await this.refreshTrustStore();
     const at = clock.now();
     const fingerprint = await service.fingerprint();
-    const page = await cache.listDue(new Date(at.getTime() + (this.options.lookaheadMs ?? 1_200_000)), this.options.batchSize ?? 100, this.continuation);
+    const page = await cache.listDue(new Date(at.getTime() + this.options.lookaheadMs), this.options.batchSize, this.continuation);
     this.continuation = page.continuation;
     const events: TrustgateEvent[] = [];
     const report: RecheckReport = { rechecked: 0, changed: 0, inconclusive: 0, expiring: 0, more: page.continuation !== undefined };
@@ -85,13 +85,13 @@ export class RecheckService {
         logger.log('warn', 'verdict.changed', { subject, from: entry.verdict.decision, to: fresh.decision, reasons: fresh.reasons.map((r) => r.code) });
       }
     }
-    const soon = await cache.listDue(new Date(at.getTime() + (this.options.expiryWindowMs ?? 30 * 86_400_000)), this.options.batchSize ?? 100);
+    const soon = await cache.listDue(new Date(at.getTime() + this.options.expiryWindowMs), this.options.batchSize);
     const expiring = await expiringCertificates({
       policy: this.options.policy,
       trustStore: this.options.trustStore,
       verdicts: soon.entries.filter((e) => e.key.fingerprint === fingerprint),
       at,
-      windowMs: this.options.expiryWindowMs ?? 30 * 86_400_000,
+      windowMs: this.options.expiryWindowMs,
       logger,
     });
     report.expiring = expiring.length;

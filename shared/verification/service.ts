@@ -1,26 +1,27 @@
 import { createHash } from 'node:crypto';
 import { isAppError, SingleFlight, type Clock, type Logger } from '../core/index.js';
 import type { CacheKey, ResultCache } from '../cache/index.js';
-import { parseReference, Reference, type Descriptor } from '../oci/index.js';
-import { fingerprintPolicy, resolveLevel, selectPolicy, type TrustPolicyDocument, type TrustPolicyStatement } from '../policy/index.js';
-import type { TrustStore } from '../truststore/index.js';
+import { Reference, type Descriptor } from '../oci/index.js';
+import type { EvidenceScheme } from '../scheme/index.js';
+import type { VerificationPolicyDocument } from '../verification-policy/index.js';
+import { admit, type Admitted } from './admit.js';
 import { REASON } from './codes.js';
-import { makeVerdict, reasonOf, type VerdictLifetimes } from './make-verdict.js';
+import type { Evaluation } from './combine.js';
+import { evaluate } from './evaluate.js';
+import { makeVerdict, type VerdictLifetimes } from './make-verdict.js';
 import { checkPlatforms, isIndex } from './platforms.js';
-import type { RegistryReader, SignatureChecker } from './ports.js';
-import { searchSignatures } from './signatures.js';
+import type { RegistryReader } from './ports.js';
+import { reasonOf } from './reasons.js';
 import { TagCache } from './tag-cache.js';
 import type { Decision, Reason, Verdict, VerificationService, VerifyOptions } from './verdict.js';
 
 export interface VerificationServiceOptions {
   /** Required. Registry access (a RegistryClient). */
   registry: RegistryReader;
-  /** Required. The Notary engine. */
-  checker: SignatureChecker;
-  /** Required. The parsed trust policy. */
-  policy: TrustPolicyDocument;
-  /** Required. Trust anchors. */
-  trustStore: TrustStore;
+  /** Required. The evidence schemes (the composition root's list, built). */
+  schemes: readonly EvidenceScheme[];
+  /** Optional. Which evidence each scope requires. Default: Notary wherever the Notation trust policy has a statement. */
+  verificationPolicy?: { document: VerificationPolicyDocument; fingerprint: string };
   /** Required. */
   clock: Clock;
   /** Required. */
@@ -29,42 +30,48 @@ export interface VerificationServiceOptions {
   allowRegistry: (host: string) => boolean;
   /** Optional. Verdict cache (memory and/or Table). Default: none. */
   cache?: ResultCache;
-  /** Optional. Signatures tried per artifact. Default 50. */
-  maxSignatures?: number;
-  /** Optional. Longest lifetime of an allow verdict, seconds. Default 3600. */
-  verdictMaxAgeSeconds?: number;
-  /** Optional. Lifetime of a deny verdict, seconds (a signature may be pushed right after). Default 60. */
-  denyMaxAgeSeconds?: number;
-  /** Optional. How long tag → digest resolutions are reused, seconds. Default 30; 0 disables. */
-  tagCacheSeconds?: number;
+  /** Required. Evidence manifests examined per scheme and subject (TRUSTGATE_MAX_SIGNATURES). */
+  maxSignatures: number;
+  /** Required. Longest lifetime of an allow verdict, seconds (TRUSTGATE_VERDICT_MAX_AGE_S). */
+  verdictMaxAgeSeconds: number;
+  /** Required. Lifetime of a deny verdict, seconds: evidence may be pushed right after (TRUSTGATE_DENY_MAX_AGE_S). */
+  denyMaxAgeSeconds: number;
+  /** Required. How long tag → digest resolutions are reused, seconds; 0 disables (TRUSTGATE_TAG_CACHE_S). */
+  tagCacheSeconds: number;
 }
 
-type Admitted = { ref: Reference; statement: TrustPolicyStatement; policy: NonNullable<Verdict['policy']> };
+const NEVER = new AbortController().signal;
 
-/** resolve → policy → referrers → bounded fetch → verify each → decide (the product's one decision). */
+/** admit → resolve → cache → for each required scheme: discover, bounded fetch, verify → combine → decide → cache. */
 export class DefaultVerificationService implements VerificationService {
   private readonly flights = new SingleFlight<Verdict>();
   private readonly tags: TagCache;
-  private readonly policyFingerprint: string;
   private readonly lifetimes: VerdictLifetimes;
+  private readonly schemes: ReadonlyMap<string, EvidenceScheme>;
 
   constructor(private readonly options: VerificationServiceOptions) {
-    this.tags = new TagCache((options.tagCacheSeconds ?? 30) * 1000);
-    this.policyFingerprint = fingerprintPolicy(options.policy);
-    this.lifetimes = { allowSeconds: options.verdictMaxAgeSeconds ?? 3600, denySeconds: options.denyMaxAgeSeconds ?? 60 };
+    this.tags = new TagCache(options.tagCacheSeconds * 1000);
+    this.lifetimes = { allowSeconds: options.verdictMaxAgeSeconds, denySeconds: options.denyMaxAgeSeconds };
+    this.schemes = new Map(options.schemes.map((s) => [s.name, s]));
   }
 
-  /** Fingerprint of the trust policy and trust store contents: part of every cache key. */
+  /** Fingerprint of every scheme's trust configuration and material, and of the verification policy: part of every cache key. */
   async fingerprint(): Promise<string> {
-    const stores = await this.options.trustStore.fingerprint();
-    return createHash('sha256').update(`${this.policyFingerprint}\n${stores}`).digest('hex').slice(0, 32);
+    const parts = await Promise.all([...this.schemes.values()].map(async (s) => `${s.name}=${await s.fingerprint()}`));
+    parts.sort();
+    parts.push(`policy=${this.options.verificationPolicy?.fingerprint ?? 'default'}`);
+    return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
   }
 
   async verify(reference: string, options: VerifyOptions = {}): Promise<Verdict> {
     const at = this.options.clock.now();
-    const admitted = this.admit(reference, at);
-    if (!('ref' in admitted)) return admitted;
+    const admitted = admit(reference, { schemes: this.schemes, document: this.options.verificationPolicy?.document, allowRegistry: this.options.allowRegistry });
+    if (!('ref' in admitted)) {
+      const subject = { reference, ...(admitted.digest ? { digest: admitted.digest } : {}) };
+      return this.verdict(at, subject, admitted.decision, admitted.reasons, admitted.policy);
+    }
     const { ref, policy } = admitted;
+    const signal = options.signal ?? NEVER;
     const fingerprint = await this.fingerprint();
     const keyOf = (digest: string): CacheKey => ({ registry: ref.registry, repository: ref.repository, digest, fingerprint });
     const readCache = options.requirePlatforms === undefined && !options.bypassCache;
@@ -74,8 +81,9 @@ export class DefaultVerificationService implements VerificationService {
     if (pinnedHit) return { ...pinnedHit.verdict, subject: { ...pinnedHit.verdict.subject, reference } };
     let descriptor: Descriptor;
     try {
-      descriptor = await this.resolve(ref, options.signal);
+      descriptor = await this.resolve(ref, signal);
     } catch (error) {
+      if (signal.aborted) return this.verdict(at, { reference }, 'inconclusive', [deadlineReason()], policy);
       const proven = isAppError(error) && error.kind === 'verification-failed';
       const reason = reasonOf(error, proven ? REASON.manifestNotFound : REASON.registryUnavailable);
       return this.verdict(at, { reference }, proven ? 'deny' : 'inconclusive', [reason], policy);
@@ -88,7 +96,7 @@ export class DefaultVerificationService implements VerificationService {
     const flightKey = `${key.registry}/${key.repository}@${key.digest}#${fingerprint}#${JSON.stringify(options.requirePlatforms ?? null)}`;
     const verdict = await this.flights.run(flightKey, async () => {
       const late = await lookup(descriptor.digest); // another flight may have stored it between our miss and now
-      return late ? late.verdict : this.verifyDescriptor(admitted, descriptor, subject, key, at, options);
+      return late ? late.verdict : this.verifyDescriptor(admitted, descriptor, subject, key, at, options, signal);
     });
     this.options.logger.log('info', 'verification.decided', { reference, digest: descriptor.digest, decision: verdict.decision, codes: verdict.reasons.map((r) => r.code) });
     return { ...verdict, subject };
@@ -104,38 +112,20 @@ export class DefaultVerificationService implements VerificationService {
     this.tags.forgetDigest(digest);
   }
 
-  /** The checks that need no network: reference syntax, an applicable policy, level skip, the registry allowlist. */
-  private admit(reference: string, at: Date): Admitted | Verdict {
-    let ref: Reference;
-    try {
-      ref = parseReference(reference);
-    } catch (error) {
-      if (!isAppError(error)) throw error;
-      return this.verdict(at, { reference }, 'deny', [reasonOf(error, REASON.invalidReference)]);
-    }
-    const statement = selectPolicy(this.options.policy, `${ref.registry}/${ref.repository}`);
-    if (!statement) {
-      return this.verdict(at, { reference }, 'deny', [{ code: REASON.noTrustPolicy, message: `no trust policy applies to ${ref.registry}/${ref.repository}` }]);
-    }
-    const policy = { name: statement.name, level: resolveLevel(statement.signatureVerification).level };
-    if (policy.level === 'skip') {
-      return this.verdict(at, { reference, digest: ref.digest }, 'allow', [{ code: REASON.levelSkip, message: `trust policy "${statement.name}" skips verification` }], policy);
-    }
-    if (!this.options.allowRegistry(ref.registry)) {
-      return this.verdict(at, { reference }, 'deny', [{ code: REASON.registryNotAllowed, message: `registry ${ref.registry} is not allowed` }], policy);
-    }
-    return { ref, statement, policy };
-  }
-
-  private async verifyDescriptor(admitted: Admitted, descriptor: Descriptor, subject: Verdict['subject'], key: CacheKey, at: Date, options: VerifyOptions): Promise<Verdict> {
-    const { ref, statement, policy } = admitted;
-    const search = { registry: this.options.registry, checker: this.options.checker, trustStore: this.options.trustStore, logger: this.options.logger,
-      repository: ref, statement, level: policy.level, maxSignatures: this.options.maxSignatures ?? 50, at, signal: options.signal };
-    let result = await searchSignatures({ ...search, subject: descriptor });
+  private async verifyDescriptor(
+    admitted: Admitted, descriptor: Descriptor, subject: Verdict['subject'], key: CacheKey, at: Date, options: VerifyOptions, signal: AbortSignal,
+  ): Promise<Verdict> {
+    const context = {
+      reader: this.options.registry, schemes: this.schemes, plans: admitted.plans, requirement: admitted.requirement, reference: admitted.ref,
+      maxEvidence: this.options.maxSignatures, logger: this.options.logger, at, signal,
+    };
+    let result: Evaluation = await evaluate(context, descriptor);
     if (options.requirePlatforms !== undefined && isIndex(descriptor) && result.decision !== 'inconclusive') {
-      result = await checkPlatforms(search, descriptor, result, options.requirePlatforms);
+      const read = { reader: this.options.registry, repository: admitted.ref, signal };
+      result = await checkPlatforms(read, descriptor, result, options.requirePlatforms, (child) => evaluate(context, child));
     }
-    const made = this.verdict(at, subject, result.decision, result.reasons, policy, result.outcomes);
+    if (signal.aborted && result.decision !== 'allow') result = { ...result, decision: 'inconclusive', reasons: [deadlineReason()] };
+    const made = this.verdict(at, subject, result.decision, result.reasons, admitted.policy, result.evidence);
     // Platform-specific answers are not the digest's verdict; inconclusive ones are never kept.
     if (options.requirePlatforms === undefined && made.decision !== 'inconclusive') {
       await this.options.cache?.put({ key, verdict: made, source: options.source ?? 'request', storedAt: made.verifiedAt });
@@ -143,7 +133,7 @@ export class DefaultVerificationService implements VerificationService {
     return made;
   }
 
-  private async resolve(ref: Reference, signal?: AbortSignal): Promise<Descriptor> {
+  private async resolve(ref: Reference, signal: AbortSignal): Promise<Descriptor> {
     const text = ref.toString();
     const nowMs = this.options.clock.now().getTime();
     const cached = this.tags.get(text, nowMs);
@@ -153,7 +143,11 @@ export class DefaultVerificationService implements VerificationService {
     return descriptor;
   }
 
-  private verdict(at: Date, subject: Verdict['subject'], decision: Decision, reasons: Reason[], policy?: Verdict['policy'], signatures: Verdict['signatures'] = []): Verdict {
-    return makeVerdict(at, this.lifetimes, { subject, decision, reasons, ...(policy ? { policy } : {}), signatures });
+  private verdict(at: Date, subject: Verdict['subject'], decision: Decision, reasons: Reason[], policy?: Verdict['policy'], evidence: Verdict['evidence'] = []): Verdict {
+    return makeVerdict(at, this.lifetimes, { subject, decision, reasons, ...(policy ? { policy } : {}), evidence });
   }
+}
+
+function deadlineReason(): Reason {
+  return { code: REASON.deadline, message: 'the caller\'s deadline was reached before the verification could decide' };
 }

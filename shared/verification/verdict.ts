@@ -1,39 +1,13 @@
-import type { SignatureOutcome, VerificationLevelName } from '../notary/outcome.js';
+import type { Verdict } from '../verdict/index.js';
 
-/** The product's one decision about an image. */
-export type Decision = 'allow' | 'deny' | 'inconclusive';
-
-export interface Reason {
-  code: string;
-  message: string;
-}
-
-export interface VerdictSubject {
-  /** The reference as given by the caller. */
-  reference: string;
-  /** The resolved manifest digest (absent only when resolution itself failed). */
-  digest?: string;
-  mediaType?: string;
-}
-
-export interface Verdict {
-  subject: VerdictSubject;
-  decision: Decision;
-  policy?: { name: string; level: VerificationLevelName };
-  signatures: SignatureOutcome[];
-  reasons: Reason[];
-  /** RFC 3339. */
-  verifiedAt: string;
-  /** RFC 3339; the earliest instant the verdict could change, capped by configuration. */
-  expiresAt: string;
-}
+export type { Decision, EvidenceCheck, EvidenceOutcome, EvidenceSigner, Reason, Verdict, VerdictPolicy, VerdictSubject } from '../verdict/index.js';
 
 export interface VerifyOptions {
-  /** Optional. Abort the verification (deadline of the caller). */
+  /** Optional. Abort the verification (deadline of the caller): the verdict is then inconclusive `ERR_VERIFICATION_DEADLINE`. */
   signal?: AbortSignal;
   /**
    * Optional. For an index: also require these platform manifests (digests) — or all of them with 'all' —
-   * to be covered by a verified signature. Default: the index's own signatures only.
+   * to be covered by verified evidence. Default: the index's own evidence only.
    */
   requirePlatforms?: 'all' | string[];
   /** Optional. Skip the verdict cache and verify from the registry (the result is still stored). Default: false. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { allFunctions } from '../../functions/all.js';
 import document from '../../functions/openapi.json' with { type: 'json' };
+import { toEvidenceOutcome } from '../../shared/notary/index.js';
+import type { EvidenceOutcome, Verdict } from '../../shared/verdict/index.js';
 
 describe('OpenAPI document', () => {
   const paths = document.paths as Record<string, Record<string, unknown>>;
@@ -27,5 +29,26 @@ describe('OpenAPI document', () => {
     if (openapi?.kind !== 'http') throw new Error('openapi function missing');
     const response = (await openapi.handler({} as never, {} as never)) as { jsonBody: unknown };
     expect(response.jsonBody).toEqual(document);
+  });
+
+  describe('verdict version 2 (format-neutral evidence)', () => {
+    const schemas = document.components.schemas as Record<string, { required?: string[]; properties: Record<string, unknown> }>;
+
+    it('names the verdict version and describes evidence, not Notary signatures', () => {
+      expect((document.info as Record<string, unknown>)['x-verdict-version']).toBe('2');
+      expect(schemas['Verdict']?.required).toContain('evidence');
+      expect(Object.keys(schemas['Verdict']?.properties ?? {})).not.toContain('signatures');
+      expect(schemas['SignatureOutcome']).toBeUndefined();
+    });
+
+    it('lists every field of the EvidenceOutcome and Verdict types', () => {
+      const outcome: Required<EvidenceOutcome> = {
+        ...toEvidenceOutcome({ envelopeMediaType: 'application/jose+json', level: 'strict', ok: true, checks: [], signatureDigest: 'sha256:0', signingTime: 'x', expiresAt: 'x', signer: { subject: 's', issuer: 'i', thumbprints: [], notBefore: 'x', notAfter: 'x' } }, 'app'),
+        error: { code: 'ERR_X', message: 'x' },
+      } as Required<EvidenceOutcome>;
+      expect(Object.keys(schemas['EvidenceOutcome']?.properties ?? {}).sort()).toEqual(Object.keys(outcome).sort());
+      const verdict: Required<Verdict> = { subject: { reference: 'r' }, decision: 'allow', policy: { name: 'p' }, evidence: [], reasons: [], verifiedAt: 'x', expiresAt: 'x' };
+      expect(Object.keys(schemas['Verdict']?.properties ?? {}).sort()).toEqual(Object.keys(verdict).sort());
+    });
   });
 });

@@ -72,11 +72,11 @@ describe.skipIf(!dockerRegistryAvailable())('re-check of timestamped and untimes
 
     const after = await services.verification.verify(plain);
     expect(after.decision).toBe('deny');
-    expect(after.signatures[0]?.checks.find((c) => !c.ok)?.check).toBe('authenticTimestamp');
+    expect(after.evidence[0]?.checks.find((c) => !c.ok)?.name).toBe('authenticTimestamp');
     expect(published).toContainEqual(expect.objectContaining({ type: 'Trustgate.VerdictChanged', subject: plain }));
     const stampedNow = await services.verification.verify(stamped, { bypassCache: true });
     expect(stampedNow.decision).toBe('allow');
-    expect(stampedNow.signatures[0]?.timestampTime).toBe(fixture.now.toISOString());
+    expect(stampedNow.evidence[0]?.details?.['timestampTime']).toBe(fixture.now.toISOString());
     expect(published.some((e) => e.subject === stamped && e.type === 'Trustgate.VerdictChanged')).toBe(false);
   });
 });

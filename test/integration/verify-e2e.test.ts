@@ -34,13 +34,13 @@ describe.skipIf(!dockerRegistryAvailable())('verification end to end (real docke
     const signed = await verdict(images.signed.reference);
     expect(signed.decision).toBe('allow');
     expect(signed.subject.digest).toBe(images.signed.descriptor.digest);
-    expect(signed.signatures.find((s) => s.ok)?.signer?.subject).toContain('CN=Trustgate E2E Leaf');
+    expect(signed.evidence.find((s) => s.ok)?.signer?.subject).toContain('CN=Trustgate E2E Leaf');
     expect((await verdict(images.signedCose.reference)).decision).toBe('allow');
     const unsigned = await verdict(images.unsigned.reference);
     expect([unsigned.decision, unsigned.reasons[0]?.code]).toEqual(['deny', 'ERR_NO_SIGNATURE']);
     const untrusted = await verdict(images.untrusted.reference);
     expect([untrusted.decision, untrusted.reasons[0]?.code]).toEqual(['deny', 'ERR_SIGNATURE_VERIFICATION_FAILED']);
-    expect(untrusted.signatures[0]?.checks.find((c) => c.check === 'authenticity')?.ok).toBe(false);
+    expect(untrusted.evidence[0]?.checks.find((c) => c.name === 'authenticity')?.ok).toBe(false);
     expect((await verdict(images.tampered.reference)).decision).toBe('deny');
   });
 

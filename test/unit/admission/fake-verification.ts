@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../../shared/core/index.js';
-import type { SignatureOutcome } from '../../../shared/notary/outcome.js';
-import type { Reason, Verdict, VerificationService, VerifyOptions } from '../../../shared/verification/verdict.js';
+import type { EvidenceOutcome, Reason, Verdict } from '../../../shared/verdict/index.js';
+import type { VerificationService, VerifyOptions } from '../../../shared/verification/index.js';
 
 /** What the fake does for one reference. */
 export type Behaviour =
   | { kind: 'allow'; digest?: string }
-  | { kind: 'deny'; reasons: Reason[]; signatures?: SignatureOutcome[] }
+  | { kind: 'deny'; reasons: Reason[]; evidence?: EvidenceOutcome[] }
   | { kind: 'inconclusive'; reasons: Reason[] }
   | { kind: 'throw'; error: unknown }
   /** Never answers; rejects with the signal's reason when the caller aborts (like a real fetch). */
@@ -16,25 +16,25 @@ export function digestOf(reference: string): string {
   return `sha256:${createHash('sha256').update(reference.split('@')[0] ?? reference).digest('hex')}`;
 }
 
-export const goodSignature: SignatureOutcome = {
-  signatureDigest: `sha256:${'ab'.repeat(32)}`,
-  envelopeMediaType: 'application/jose+json',
-  signingScheme: 'notary.x509',
-  level: 'strict',
+export const goodSignature: EvidenceOutcome = {
+  scheme: 'notary',
+  evidence: `sha256:${'ab'.repeat(32)}`,
+  trustRoot: 'app',
   ok: true,
   checks: [
-    { check: 'integrity', action: 'enforce', ok: true },
-    { check: 'authenticity', action: 'enforce', ok: true },
+    { name: 'integrity', action: 'enforce', ok: true },
+    { name: 'authenticity', action: 'enforce', ok: true },
   ],
+  details: { envelopeMediaType: 'application/jose+json', signingScheme: 'notary.x509', level: 'strict' },
   signer: { subject: 'CN=signer,O=Team', issuer: 'CN=Team CA,O=Team', thumbprints: ['00'.repeat(32)], notBefore: '2026-01-01T00:00:00Z', notAfter: '2027-01-01T00:00:00Z' },
 };
 
-export const untrustedSignature: SignatureOutcome = {
+export const untrustedSignature: EvidenceOutcome = {
   ...goodSignature,
   ok: false,
   checks: [
-    { check: 'integrity', action: 'enforce', ok: true },
-    { check: 'authenticity', action: 'enforce', ok: false, error: { code: 'ERR_UNTRUSTED_SIGNER', message: 'no trusted root' } },
+    { name: 'integrity', action: 'enforce', ok: true },
+    { name: 'authenticity', action: 'enforce', ok: false, error: { code: 'ERR_UNTRUSTED_SIGNER', message: 'no trusted root' } },
   ],
   error: { code: 'ERR_UNTRUSTED_SIGNER', message: 'no trusted root' },
 };
@@ -45,7 +45,7 @@ export const untrustedSignature: SignatureOutcome = {
  */
 export function byName(reference: string): Behaviour {
   if (reference.includes('unsigned')) return { kind: 'deny', reasons: [{ code: 'ERR_NO_SIGNATURE', message: 'no Notary signature found' }] };
-  if (reference.includes('untrusted')) return { kind: 'deny', reasons: [{ code: 'ERR_UNTRUSTED_SIGNER', message: 'no trusted root' }], signatures: [untrustedSignature] };
+  if (reference.includes('untrusted')) return { kind: 'deny', reasons: [{ code: 'ERR_UNTRUSTED_SIGNER', message: 'no trusted root' }], evidence: [untrustedSignature] };
   if (reference.includes('flaky')) return { kind: 'inconclusive', reasons: [{ code: 'ERR_REGISTRY_UNAVAILABLE', message: 'registry answered 503' }] };
   if (reference.includes('slow')) return { kind: 'hang' };
   if (reference.includes('boom')) return { kind: 'throw', error: new Error('socket exploded') };
@@ -76,12 +76,12 @@ export class FakeVerificationService implements VerificationService {
   }
 
   private answer(reference: string, behaviour: Behaviour, signal: AbortSignal | undefined): Promise<Verdict> {
-    const base = { subject: { reference }, signatures: [] as SignatureOutcome[], reasons: [] as Reason[], verifiedAt: '2026-11-01T00:00:00Z', expiresAt: '2026-11-01T01:00:00Z' };
+    const base = { subject: { reference }, evidence: [] as EvidenceOutcome[], reasons: [] as Reason[], verifiedAt: '2026-11-01T00:00:00Z', expiresAt: '2026-11-01T01:00:00Z' };
     switch (behaviour.kind) {
       case 'allow':
-        return Promise.resolve({ ...base, subject: { reference, digest: behaviour.digest ?? digestOf(reference) }, decision: 'allow', signatures: [goodSignature] });
+        return Promise.resolve({ ...base, subject: { reference, digest: behaviour.digest ?? digestOf(reference) }, decision: 'allow', evidence: [goodSignature] });
       case 'deny':
-        return Promise.resolve({ ...base, subject: { reference, digest: digestOf(reference) }, decision: 'deny', reasons: behaviour.reasons, signatures: behaviour.signatures ?? [] });
+        return Promise.resolve({ ...base, subject: { reference, digest: digestOf(reference) }, decision: 'deny', reasons: behaviour.reasons, evidence: behaviour.evidence ?? [] });
       case 'inconclusive':
         return Promise.resolve({ ...base, decision: 'inconclusive', reasons: behaviour.reasons });
       case 'throw':

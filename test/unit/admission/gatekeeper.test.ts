@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { answerProviderRequest, parseProviderRequest, type ProviderKind, type RatifyResult } from '../../../shared/admission/index.js';
-import type { Verdict } from '../../../shared/verification/verdict.js';
+import type { Verdict } from '../../../shared/verdict/index.js';
 import { expectAppError } from '../../helpers/expect-error.js';
 import { digestOf, FakeVerificationService } from './fake-verification.js';
 
@@ -101,7 +101,7 @@ describe('answerProviderRequest — verify', () => {
       reasons: [],
       verifiedAt: '',
       expiresAt: '',
-      get signatures(): never {
+      get evidence(): never {
         throw new Error('hostile verdict');
       },
     };

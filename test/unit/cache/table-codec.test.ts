@@ -57,4 +57,12 @@ describe('verdict entity codec', () => {
     damage(entity);
     await expectAppError(() => fromEntity(asRead(entity)), 'ERR_CACHE_CORRUPT_ENTRY', 'internal');
   });
+
+  it('reads a row written before the format-neutral verdict (signatures, no evidence) as corrupt, never as a verdict', async () => {
+    const entity = toEntity(cachedVerdict());
+    const { evidence, ...rest } = JSON.parse(entity.verdict0 as string) as Record<string, unknown>;
+    expect(evidence).toBeDefined();
+    entity.verdict0 = JSON.stringify({ ...rest, signatures: [{ signatureDigest: 'sha256:0', envelopeMediaType: 'application/jose+json', level: 'strict', ok: true, checks: [] }] });
+    await expectAppError(() => fromEntity(asRead(entity)), 'ERR_CACHE_CORRUPT_ENTRY', 'internal');
+  });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CachedVerdict, CacheKey, VerdictSource } from '../../../shared/cache/index.js';
-import type { Decision, Verdict } from '../../../shared/verification/verdict.js';
+import type { Decision, Verdict } from '../../../shared/verdict/index.js';
 
 export const BASE_KEY: CacheKey = {
   registry: 'myregistry.azurecr.io',
@@ -28,12 +28,12 @@ export function cachedVerdict(shape: VerdictShape = {}): CachedVerdict {
     subject: { reference: `${key.registry}/${key.repository}@${key.digest}`, digest: key.digest, mediaType: 'application/vnd.oci.image.manifest.v1+json' },
     decision: shape.decision ?? 'allow',
     policy: { name: 'prod', level: 'strict' },
-    signatures: Array.from({ length: shape.signatures ?? 1 }, (_, i) => ({
-      signatureDigest: 'sha256:' + i.toString(16).padStart(64, '0'),
-      envelopeMediaType: 'application/jose+json',
-      level: 'strict' as const,
+    evidence: Array.from({ length: shape.signatures ?? 1 }, (_, i) => ({
+      scheme: 'notary',
+      evidence: 'sha256:' + i.toString(16).padStart(64, '0'),
       ok: i === 0,
-      checks: [{ check: 'integrity' as const, action: 'enforce' as const, ok: true }],
+      checks: [{ name: 'integrity', action: 'enforce' as const, ok: true }],
+      details: { envelopeMediaType: 'application/jose+json', level: 'strict' },
       signer: {
         subject: `CN=signer ${i},O=Contoso,C=US`,
         issuer: 'CN=Contoso CA,O=Contoso,C=US',

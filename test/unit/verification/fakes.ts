@@ -1,9 +1,9 @@
 import { AppError, fixedClock, memoryLogger } from '../../../shared/core/index.js';
-import type { SignatureOutcome } from '../../../shared/notary/outcome.js';
+import { createNotaryScheme, type NotaryChecker, type NotaryCheckInput, type SignatureOutcome } from '../../../shared/notary/index.js';
 import type { Descriptor, Reference, RepositoryRef } from '../../../shared/oci/index.js';
 import type { TrustPolicyDocument } from '../../../shared/policy/index.js';
 import type { TrustStore } from '../../../shared/truststore/port.js';
-import type { RegistryReader, SignatureCheckInput, VerificationServiceOptions } from '../../../shared/verification/index.js';
+import type { RegistryReader, VerificationServiceOptions } from '../../../shared/verification/index.js';
 
 export const NOW = new Date('2026-06-01T00:00:00Z');
 export const IMAGE: Descriptor = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'a'.repeat(64)}`, size: 100 };
@@ -68,8 +68,8 @@ export class FakeRegistry implements RegistryReader {
 
 /** The engine stand-in: the envelope bytes name the signature, and `verdicts` says how each one ends. */
 export function fakeChecker(verdicts: Record<string, Partial<SignatureOutcome>>) {
-  const seen: SignatureCheckInput[] = [];
-  const checker = async (input: SignatureCheckInput): Promise<SignatureOutcome> => {
+  const seen: NotaryCheckInput[] = [];
+  const checker = async (input: NotaryCheckInput): Promise<SignatureOutcome> => {
     seen.push(input);
     const name = Buffer.from(input.envelope).toString();
     const wanted = verdicts[name] ?? { ok: false };
@@ -103,13 +103,25 @@ export function policy(level = 'strict', scopes = ['registry.test/app']): TrustP
   } as TrustPolicyDocument;
 }
 
-export function serviceOptions(overrides: Partial<VerificationServiceOptions> & Pick<VerificationServiceOptions, 'registry' | 'checker'>): VerificationServiceOptions {
+/** The Notary trust material and engine of the old service options: the tests' way to build the Notary scheme. */
+export interface NotaryFixture {
+  checker: NotaryChecker;
+  policy?: TrustPolicyDocument;
+  trustStore?: TrustStore;
+}
+
+type Overrides = Partial<VerificationServiceOptions> & Pick<VerificationServiceOptions, 'registry'> & NotaryFixture;
+
+export function serviceOptions({ checker, policy: trustPolicy, trustStore, ...overrides }: Overrides): VerificationServiceOptions {
   return {
-    policy: policy(),
-    trustStore: staticTrustStore(),
+    schemes: [createNotaryScheme({ policy: trustPolicy ?? policy(), trustStore: trustStore ?? staticTrustStore(), checker })],
     clock: fixedClock(NOW),
     logger: memoryLogger(),
     allowRegistry: (host) => host === 'registry.test',
+    maxSignatures: 50,
+    verdictMaxAgeSeconds: 3600,
+    denyMaxAgeSeconds: 60,
+    tagCacheSeconds: 30,
     ...overrides,
   };
 }

@@ -23,7 +23,7 @@ describe('DefaultVerificationService', () => {
     expect(verdict.decision).toBe('allow');
     expect(verdict.subject).toEqual({ reference: REF, digest: IMAGE.digest, mediaType: IMAGE.mediaType });
     expect(verdict.policy).toEqual({ name: 'app', level: 'strict' });
-    expect(verdict.signatures.map((s) => [s.signatureDigest, s.ok])).toEqual([['sha256:bad', false], ['sha256:good', true]]);
+    expect(verdict.evidence.map((s) => [s.evidence, s.ok])).toEqual([['sha256:bad', false], ['sha256:good', true]]);
     expect(seen).toHaveLength(2);
     expect(seen[0]?.subject).toEqual({ mediaType: IMAGE.mediaType, digest: IMAGE.digest, size: IMAGE.size });
   });
@@ -110,7 +110,7 @@ describe('DefaultVerificationService', () => {
     registry.manifests.set('sha256:broken', { schemaVersion: 2, artifactType: 'application/vnd.cncf.notary.signature', config: { mediaType: 'application/vnd.oci.empty.v1+json' }, layers: [] });
     const verdict = await new DefaultVerificationService(serviceOptions({ registry, checker })).verify(REF);
     expect(verdict.decision).toBe('deny');
-    expect(verdict.signatures.map((s) => s.error?.code)).toEqual(['ERR_MANIFEST_NOT_FOUND', 'ERR_SIGNATURE_MANIFEST_INVALID']);
+    expect(verdict.evidence.map((s) => s.error?.code)).toEqual(['ERR_MANIFEST_NOT_FOUND', 'ERR_SIGNATURE_MANIFEST_INVALID']);
   });
 
   it('denies when the tag does not exist', async () => {

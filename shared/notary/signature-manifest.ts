@@ -1,4 +1,5 @@
-import { ARTIFACT_TYPE_NOTATION_SIGNATURE, MEDIA_TYPE_OCI_EMPTY, type Descriptor } from '../oci/index.js';
+import { ARTIFACT_TYPE_NOTATION_SIGNATURE, MEDIA_TYPE_OCI_EMPTY } from './constants.js';
+import type { Descriptor } from './payload.js';
 
 /**
  * Reads a referrer's manifest as a Notary signature (notary-spec §3). Two forms are signatures:

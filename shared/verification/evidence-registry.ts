@@ -1,0 +1,138 @@
+import { isAbortError, isAppError } from '../core/index.js';
+import { Reference, type Descriptor, type RepositoryRef } from '../oci/index.js';
+import type { EvidenceRegistry, FetchedEvidenceManifest } from '../scheme/index.js';
+import type { EvidenceOutcome, Reason } from '../verdict/index.js';
+import { MAX_ENVELOPE_BYTES, MAX_SIGNATURE_MANIFEST_BYTES, REASON } from './codes.js';
+import { VerificationError, type VerificationErrorCode } from './errors.js';
+import { describeError } from './reasons.js';
+import type { RegistryReader } from './ports.js';
+
+export interface BoundedEvidenceRegistryOptions {
+  reader: RegistryReader;
+  scheme: string;
+  repository: RepositoryRef;
+  subject: Descriptor;
+  /** Evidence manifests handed to the scheme per subject, at most. */
+  maxEvidence: number;
+  signal: AbortSignal;
+}
+
+/**
+ * The registry as one scheme sees it for one subject: every read bounded (manifest 4 MiB, blob 32 MiB, evidence
+ * count), checked against the descriptor asked for, and every error normalised to the verification module's
+ * (`verification-failed`: proven absent or malformed; `inconclusive`: could not read). The RegistryReader checks each
+ * body against its digest and size. What goes wrong while listing is recorded here (never thrown into the scheme),
+ * so a scheme's loop ends cleanly and the orchestrator reports it.
+ */
+export class BoundedEvidenceRegistry implements EvidenceRegistry {
+  /** Reasons the listing could not be completed (registry errors, the evidence limit). */
+  readonly unreachable: Reason[] = [];
+  /** Referrers whose manifest the registry proved absent or malformed: failed evidence of this scheme. */
+  readonly failed: EvidenceOutcome[] = [];
+  private handed = 0;
+
+  constructor(private readonly options: BoundedEvidenceRegistryOptions) {}
+
+  async *referrers(artifactTypes: readonly string[]): AsyncIterable<FetchedEvidenceManifest> {
+    const { reader, repository, subject, signal } = this.options;
+    const seen = new Set<string>();
+    for (const artifactType of artifactTypes) {
+      try {
+        for await (const descriptor of reader.referrers(repository, subject, { artifactType, signal })) {
+          if (seen.has(descriptor.digest)) continue;
+          seen.add(descriptor.digest);
+          if (this.handed >= this.options.maxEvidence) {
+            this.unreachable.push({ code: REASON.signatureLimit, message: `stopped after ${this.options.maxEvidence} ${this.options.scheme} evidence manifests` });
+            return;
+          }
+          const fetched = await this.referrerManifest(descriptor, artifactTypes);
+          if (fetched) yield fetched;
+        }
+      } catch (error) {
+        this.unreachable.push({ code: REASON.registryUnavailable, message: `listing ${this.options.scheme} evidence failed: ${describeError(error)}` });
+        return;
+      }
+    }
+  }
+
+  async manifestByTag(tag: string): Promise<FetchedEvidenceManifest | undefined> {
+    const { reader, repository, signal } = this.options;
+    let descriptor: Descriptor;
+    try {
+      descriptor = await reader.resolve(new Reference(repository.registry, repository.repository, tag), { signal });
+    } catch (error) {
+      const normalised = normalise(error);
+      if (normalised.kind === 'verification-failed') return undefined; // no such tag: no evidence there
+      throw normalised;
+    }
+    return this.manifest(descriptor);
+  }
+
+  async blob(descriptor: Descriptor, maxBytes = MAX_ENVELOPE_BYTES): Promise<Uint8Array> {
+    const cap = Math.min(maxBytes, MAX_ENVELOPE_BYTES);
+    if (descriptor.size > cap) throw new VerificationError('ERR_EVIDENCE_TOO_LARGE', `blob ${descriptor.digest} is ${descriptor.size} bytes, over ${cap}`);
+    try {
+      return await this.options.reader.fetchBlob(this.options.repository, descriptor, { signal: this.options.signal, maxBytes: cap });
+    } catch (error) {
+      throw normalise(error);
+    }
+  }
+
+  /** One referrer's manifest; undefined when it is not evidence of the wanted types (it does not count). */
+  private async referrerManifest(descriptor: Descriptor, artifactTypes: readonly string[]): Promise<FetchedEvidenceManifest | undefined> {
+    let fetched: FetchedEvidenceManifest;
+    try {
+      fetched = await this.manifest(descriptor);
+    } catch (error) {
+      this.handed++; // a referrer we could not read counts: it might have been the good one
+      if (isAppError(error) && error.kind === 'verification-failed') this.failed.push(this.failure(descriptor, error));
+      else this.unreachable.push({ code: REASON.registryUnavailable, message: `${this.options.scheme} evidence ${descriptor.digest}: ${describeError(error)}` });
+      return undefined;
+    }
+    if (!artifactTypes.includes(effectiveArtifactType(fetched.json))) return undefined;
+    this.handed++;
+    return fetched;
+  }
+
+  private async manifest(wanted: Descriptor): Promise<FetchedEvidenceManifest> {
+    let fetched: FetchedEvidenceManifest;
+    try {
+      fetched = await this.options.reader.fetchManifest(this.options.repository, wanted, { signal: this.options.signal, maxBytes: MAX_SIGNATURE_MANIFEST_BYTES });
+    } catch (error) {
+      throw normalise(error);
+    }
+    if (fetched.descriptor.digest !== wanted.digest) {
+      throw new VerificationError('ERR_REGISTRY_UNAVAILABLE', `asked for ${wanted.digest}, the registry answered ${fetched.descriptor.digest}`);
+    }
+    return fetched;
+  }
+
+  private failure(descriptor: Descriptor, error: VerificationError | { code: string; message: string }): EvidenceOutcome {
+    const reason = { code: error.code, message: error.message };
+    return { scheme: this.options.scheme, evidence: descriptor.digest, ok: false, checks: [{ name: 'integrity', action: 'enforce', ok: false, error: reason }], error: reason };
+  }
+}
+
+/** OCI 1.1: a manifest's artifactType, else its config media type (the legacy form of artifacts). */
+function effectiveArtifactType(json: unknown): string {
+  const manifest = json as { artifactType?: unknown; config?: { mediaType?: unknown } } | null;
+  const type = manifest?.artifactType ?? manifest?.config?.mediaType;
+  return typeof type === 'string' ? type : '';
+}
+
+const DEFINITIVE: readonly VerificationErrorCode[] = ['ERR_MANIFEST_NOT_FOUND', 'ERR_BLOB_NOT_FOUND', 'ERR_INVALID_MANIFEST', 'ERR_INVALID_DESCRIPTOR'];
+
+/**
+ * A piece of evidence fails for good only when the registry proved it absent or it is malformed. Bytes that do not
+ * match their digest or size say the registry served something else: the real evidence was not checked, so that is
+ * inconclusive (it might have been the good one), never a pass.
+ */
+function normalise(error: unknown): VerificationError {
+  if (error instanceof VerificationError) return error;
+  if (isAppError(error) && (DEFINITIVE as readonly string[]).includes(error.code)) {
+    return new VerificationError(error.code as VerificationErrorCode, error.message, { cause: error });
+  }
+  if (isAppError(error) && error.kind === 'invalid-input') return new VerificationError('ERR_INVALID_DESCRIPTOR', describeError(error), { cause: error });
+  if (isAbortError(error) || (isAppError(error) && error.code === 'ERR_REGISTRY_ABORTED')) return new VerificationError('ERR_VERIFICATION_DEADLINE', 'the verification deadline was reached', { cause: error });
+  return new VerificationError('ERR_REGISTRY_UNAVAILABLE', describeError(error), { cause: error });
+}
