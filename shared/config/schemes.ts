@@ -2,6 +2,7 @@
  * The evidence schemes trustgate knows: the one place a scheme is wired in. Adding a scheme = one module exporting a
  * SchemeFactory + one line in `schemeFactories` below. Loaded on first use (schemes pull their crypto libraries).
  */
+import { dctScheme } from '../dct/index.js';
 import { notarySchemeFactory, type RevocationPort } from '../notary/index.js';
 import type { TrustPolicyDocument } from '../policy/index.js';
 import type { SchemeFactory } from '../scheme/index.js';
@@ -17,6 +18,7 @@ export interface SchemeMaterial {
 export function schemeFactories(material: SchemeMaterial): SchemeFactory[] {
   return [
     notarySchemeFactory({ policy: material.trustPolicy, trustStore: material.trustStore, revocation: material.revocation }),
+    dctScheme,
   ];
 }
 

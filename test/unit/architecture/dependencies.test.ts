@@ -24,6 +24,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'shared/verification-policy': [...BASE],
   /** A scheme knows the port, its own trust formats, and never the registry client, cache or surfaces. */
   'shared/notary': [...BASE, 'shared/scheme', 'shared/pki', 'shared/policy', 'shared/truststore'],
+  'shared/dct': [...BASE, 'shared/scheme', 'shared/oci'],
   'shared/verification': [
     ...BASE, 'shared/scheme', 'shared/verification-policy', 'shared/oci', 'shared/cache', 'shared/events',
     // Temporary, Notary-specific leftovers: on-push recognises a Notary signature push (readSignatureManifest), and
@@ -32,7 +33,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   ],
   'shared/admission': [...BASE, 'shared/verification', 'shared/oci'],
   'shared/config': [
-    ...BASE, 'shared/admission', 'shared/cache', 'shared/events', 'shared/notary', 'shared/oci', 'shared/pki', 'shared/policy',
+    ...BASE, 'shared/admission', 'shared/cache', 'shared/dct', 'shared/events', 'shared/notary', 'shared/oci', 'shared/pki', 'shared/policy',
     'shared/scheme', 'shared/truststore', 'shared/verification', 'shared/verification-policy',
   ],
   functions: [...BASE, 'shared/admission', 'shared/cache', 'shared/config', 'shared/events', 'shared/http', 'shared/oci', 'shared/verification'],
