@@ -20,7 +20,7 @@ beforeAll(async () => {
     TRUSTGATE_TRUST_STORE: join(ROOT, 'samples/truststore'),
     TRUSTGATE_ADMISSION_KEY: KEY,
     TRUSTGATE_ALLOWED_REGISTRIES: 'registry.test',
-    TRUSTGATE_LOG_LEVEL: 'error',
+    TRUSTGATE_LOG_LEVEL: 'debug',
   });
   core.install();
   // ESM import() of each entry point (vitest runs the app's own modules; @azure/functions, a dependency, loads natively).
@@ -140,5 +140,16 @@ describe('invocation through the library invocation model', () => {
     const [bindingName] = trigger('recheck') ?? [];
     const { inputs } = await core.invoke('recheck', [{ name: bindingName ?? '', data: { json: JSON.stringify(timer) } }]);
     expect(inputs[0]).toMatchObject({ isPastDue: false });
+  });
+});
+
+describe('logs through the invocation context', () => {
+  it('reach the host with their severity and the invocation id, not as console text', async () => {
+    const { status, invocationId } = await http('admission-validate', 'POST', 'v1/admission/validate', configMap);
+    expect(status).toBe(401);
+    const lines = core.logs.filter((log) => log.invocationId === invocationId);
+    expect(lines).toContainEqual({ level: 'warning', category: 'user', invocationId, message: expect.stringMatching(/^admission\.unauthorized \{"event":"admission\.unauthorized",.*"problem":"missing"/) });
+    const health = core.logs.find((log) => log.message.startsWith('truststore.loaded '));
+    expect(health).toMatchObject({ level: 'debug', category: 'user', invocationId: expect.stringMatching(/^inv-health-/) });
   });
 });
