@@ -160,7 +160,7 @@ describe('the deployment package', () => {
 
   it.each([
     'test/unit/infra/bicep.test.ts', 'bench/run.ts', 'infra/main.bicep', 'samples/trustpolicy.json', 'functions/index.ts', 'shared/core/index.ts',
-    'cli/main.ts', 'dist/functions/index.js.map', 'dist/bench/bench/run.js', 'dist/.tsbuildinfo', 'local.settings.json', 'tsconfig.json', '.git/HEAD',
+    'cli/main.ts', 'dist/functions/index.js.map', 'dist/bench/bench/run.js', 'dist/worker-test-app/dist/functions/index.js', 'dist/.tsbuildinfo', 'local.settings.json', 'tsconfig.json', '.git/HEAD',
   ])('leaves out %s', (path) => {
     expect(ignored(patterns, path)).toBe(true);
   });
