@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 import { allFunctions } from './all.js';
+import { withInvocationLog } from './invocation-logger.js';
 
 // The Functions host loads this module; importing it registers triggers and does no I/O (services are lazy).
 for (const definition of allFunctions) {
@@ -9,14 +10,14 @@ for (const definition of allFunctions) {
         methods: definition.methods,
         authLevel: definition.authLevel,
         route: definition.route,
-        handler: definition.handler,
+        handler: withInvocationLog(definition.handler),
       });
       break;
     case 'eventGrid':
-      app.eventGrid(definition.name, { handler: definition.handler });
+      app.eventGrid(definition.name, { handler: withInvocationLog(definition.handler) });
       break;
     case 'timer':
-      app.timer(definition.name, { schedule: definition.schedule, handler: definition.handler });
+      app.timer(definition.name, { schedule: definition.schedule, handler: withInvocationLog(definition.handler) });
       break;
   }
 }

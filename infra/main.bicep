@@ -35,7 +35,7 @@ param trustStoreInline string = ''
 @description('TRUSTGATE_ALLOWED_REGISTRIES: comma-separated hosts trustgate may contact. Default: the registry\'s login server.')
 param allowedRegistries string = ''
 @secure()
-@description('TRUSTGATE_ADMISSION_KEY: secret path segment of the admission and Gatekeeper endpoints.')
+@description('TRUSTGATE_ADMISSION_KEY, the secret path segment of the admission and Gatekeeper endpoints. Stored in the app Key Vault; the app reads it through a Key Vault reference.')
 param admissionKey string = ''
 @description('TRUSTGATE_RECHECK_SCHEDULE: NCRONTAB (UTC on Flex) of the verdict re-check timer.')
 param recheckSchedule string = '0 */15 * * * *'
@@ -53,6 +53,8 @@ param alwaysReadyHttpInstances int = 1
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
+@description('Existing Event Grid system topic of the registry (Event Grid allows one per registry). Empty: stage 2 creates one.')
+param containerRegistrySystemTopicName string = ''
 @description('Stage 2: create the ACR Event Grid subscription (needs the acrEvents function deployed).')
 param deployEventSubscription bool = false
 @allowed([ 'EventGridSchema', 'CloudEventSchemaV1_0' ])
@@ -60,19 +62,31 @@ param eventDeliverySchema string = 'EventGridSchema'
 
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
+// Resource names from the azd environment name: lowercase, only a-z 0-9 and '-' (azd also allows '_', '.', '(' and ')'),
+// each cut to its resource type's limit; compactName (no '-') is for storage and Key Vault names.
+var safeName = toLower(replace(replace(replace(replace(replace(environmentName, '_', '-'), '.', '-'), ' ', '-'), '(', ''), ')', ''))
+var compactName = replace(safeName, '-', '')
 var names = {
-  resourceGroup: 'rg-${environmentName}'
-  identity: 'id-${environmentName}'
-  storage: take('st${replace(environmentName, '-', '')}${token}', 24)
-  logAnalytics: 'log-${environmentName}'
-  applicationInsights: 'appi-${environmentName}'
-  plan: 'plan-${environmentName}'
-  functionApp: 'func-${environmentName}-${take(token, 6)}'
+  resourceGroup: 'rg-${take(safeName, 87)}'
+  identity: 'id-${take(safeName, 125)}'
+  // storage: 3-24 lowercase letters and digits, globally unique.
+  storage: 'st${take(compactName, 9)}${token}'
+  // Key Vault: 3-24 letters, digits and '-', starting with a letter, globally unique.
+  keyVault: 'kv${take(compactName, 9)}${token}'
+  // Log Analytics: 4-63, ends with a letter or digit.
+  logAnalytics: 'log-${take(safeName, 52)}-${take(token, 6)}'
+  applicationInsights: 'appi-${take(safeName, 64)}'
+  plan: 'plan-${take(safeName, 55)}'
+  // Function App (site): at most 60, ends with a letter or digit, globally unique host name.
+  functionApp: 'func-${take(safeName, 48)}-${take(token, 6)}'
   deploymentContainer: 'app-package-${take(token, 8)}'
   verdictTable: 'verdicts'
+  admissionKeySecret: 'trustgate-admission-key'
 }
 var hasRegistry = !empty(containerRegistryName)
 var hasKeyVault = !empty(keyVaultName)
+// The secrets trustgate reads from the trust-anchor vault: one per certificate named in TRUSTGATE_KEYVAULT_STORES.
+var keyVaultStoreSecrets = union(flatten(map(items(json(empty(keyVaultStores) ? '{}' : keyVaultStores)), store => map(store.value, ref => ref.certificate))), [])
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: names.resourceGroup
@@ -136,8 +150,22 @@ module keyVaultRoles 'modules/keyvault-roles.bicep' = if (hasKeyVault) {
   params: {
     principalId: identity.outputs.principalId
     keyVaultName: keyVaultName
+    secretNames: keyVaultStoreSecrets
   }
   dependsOn: [ rg ]
+}
+
+module appSecrets 'modules/app-secrets.bicep' = {
+  name: 'app-secrets'
+  scope: rg
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    principalId: identity.outputs.principalId
+    admissionKey: admissionKey
+    admissionKeySecretName: names.admissionKeySecret
+  }
 }
 
 module functionApp 'modules/function-app.bicep' = {
@@ -164,13 +192,13 @@ module functionApp 'modules/function-app.bicep' = {
       TRUSTGATE_TABLE_NAME: names.verdictTable
       TRUSTGATE_KEYVAULT_URL: hasKeyVault ? keyVaultRoles.outputs.vaultUri : ''
       TRUSTGATE_KEYVAULT_STORES: keyVaultStores
-      TRUSTGATE_ADMISSION_KEY: admissionKey
       TRUSTGATE_RECHECK_SCHEDULE: recheckSchedule
       TRUSTGATE_LOG_LEVEL: logLevel
       // Pull from the registry with the app's identity (Entra ID token exchange) when one is wired up.
       TRUSTGATE_ACR_AUTH: hasRegistry ? 'entra' : 'anonymous'
       TRUSTGATE_EVENTGRID_TOPIC_ENDPOINT: eventGridTopicEndpoint
     }, additionalSettings)
+    admissionKeyReference: appSecrets.outputs.admissionKeyReference
   }
   // Roles first: the host reads its storage with the identity as soon as the app starts.
   dependsOn: [ appRoles ]
@@ -181,6 +209,7 @@ module acrEvents 'modules/acr-events.bicep' = if (deployEventSubscription && has
   scope: resourceGroup(empty(containerRegistryResourceGroup) ? names.resourceGroup : containerRegistryResourceGroup)
   params: {
     registryName: containerRegistryName
+    existingSystemTopicName: containerRegistrySystemTopicName
     functionAppId: functionApp.outputs.id
     functionName: 'acrEvents'
     eventDeliverySchema: eventDeliverySchema

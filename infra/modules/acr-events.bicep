@@ -1,7 +1,11 @@
 // Second deployment stage: ACR pushes and deletes → Event Grid system topic → the acrEvents function.
 // An AzureFunction endpoint is checked when the subscription is created, so the code must be deployed first
 // ("Destination endpoint not found" otherwise). Deployed into the registry's resource group.
+// Event Grid allows one system topic per source: when the registry already has one, pass its name in
+// existingSystemTopicName and the subscription is added to it instead of creating a second topic (which would fail).
 param registryName string
+@description('Name of the registry\'s existing Event Grid system topic (same resource group as the registry). Empty: create one.')
+param existingSystemTopicName string = ''
 param functionAppId string
 @description('Name of the Event Grid triggered function.')
 param functionName string = 'acrEvents'
@@ -13,14 +17,21 @@ resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing =
   name: registryName
 }
 
-resource systemTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
-  name: '${registryName}-trustgate-events'
+var createTopic = empty(existingSystemTopicName)
+var topicName = createTopic ? '${registryName}-trustgate-events' : existingSystemTopicName
+
+resource newTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' = if (createTopic) {
+  name: topicName
   location: registry.location
   tags: tags
   properties: {
     source: registry.id
     topicType: 'Microsoft.ContainerRegistry.Registries'
   }
+}
+
+resource systemTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' existing = {
+  name: topicName
 }
 
 resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = {
@@ -47,7 +58,9 @@ resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-
       eventTimeToLiveInMinutes: 1440
     }
   }
+  dependsOn: [ newTopic ]
 }
 
 output systemTopicId string = systemTopic.id
+output createdSystemTopic bool = createTopic
 output subscriptionName string = subscription.name

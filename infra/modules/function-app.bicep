@@ -12,8 +12,10 @@ param storageAccountName string
 param storageBlobEndpoint string
 param deploymentContainerName string
 param applicationInsightsConnectionString string
-@description('trustgate settings (TRUSTGATE_*); empty values are left out.')
+@description('trustgate settings (TRUSTGATE_*); empty values are left out. Never secrets: see admissionKeyReference.')
 param trustgateSettings object
+@description('TRUSTGATE_ADMISSION_KEY as a Key Vault reference (@Microsoft.KeyVault(...)), resolved with the app identity.')
+param admissionKeyReference string = ''
 @minValue(1)
 @description('Always-ready instances of the http group.')
 param alwaysReadyHttpInstances int = 1
@@ -46,7 +48,10 @@ var platformSettings = {
   // DefaultAzureCredential / ManagedIdentityCredential pick the user-assigned identity by this.
   AZURE_CLIENT_ID: identityClientId
 }
-var settings = filter(items(union(platformSettings, trustgateSettings)), setting => !empty(setting.value))
+var secretSettings = {
+  TRUSTGATE_ADMISSION_KEY: admissionKeyReference
+}
+var settings = filter(items(union(platformSettings, trustgateSettings, secretSettings)), setting => !empty(setting.value))
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
@@ -62,9 +67,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
-    // Admission/Gatekeeper callers may present a client certificate; App Service forwards it as X-ARR-ClientCert.
-    clientCertEnabled: true
-    clientCertMode: 'Optional'
+    // Key Vault references in app settings are resolved with the user-assigned identity.
+    keyVaultReferenceIdentity: identityId
+    // Flex Consumption does not list the platform's client-certificate features as supported, so X-ARR-ClientCert may
+    // never arrive: webhook callers authenticate with the secret path segment (TRUSTGATE_ADMISSION_KEY) here, not mTLS.
+    clientCertEnabled: false
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'

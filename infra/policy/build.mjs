@@ -30,7 +30,7 @@ const definition = {
       excludedNamespaces: {
         type: 'Array',
         metadata: { displayName: 'Namespace exclusions', description: 'Namespaces the policy never evaluates. Keep the system namespaces.' },
-        defaultValue: ['kube-system', 'kube-public', 'kube-node-lease', 'gatekeeper-system', 'azure-arc', 'azure-extensions-usage-system'],
+        defaultValue: ['kube-system', 'kube-public', 'kube-node-lease', 'gatekeeper-system', 'calico-system', 'tigera-operator', 'app-routing-system', 'aks-command', 'aks-istio-system', 'aks-istio-ingress', 'aks-istio-egress', 'azure-arc', 'azure-extensions-usage-system', 'dataprotection-microsoft', 'flux-system'],
       },
       namespaces: {
         type: 'Array',

@@ -5,6 +5,7 @@ import type { RegistryClient } from '../oci/index.js';
 import type { TrustPolicyDocument } from '../policy/index.js';
 import type { TrustStore } from '../truststore/index.js';
 import type { DefaultVerificationService, PushHandler, RecheckService } from '../verification/index.js';
+import { invocationAwareLogger } from '../telemetry/index.js';
 import { azureCredential } from './azure-credential.js';
 import { registryAllowlist } from './registry-allowlist.js';
 import { loadSettings, type Settings } from './settings.js';
@@ -74,7 +75,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     PushHandler, RecheckService, RegistryClient, RevocationChecker, schemeFactories, buildEvidence,
   } = await loadComponents();
   const clock = overrides.clock ?? systemClock;
-  const logger = overrides.logger ?? jsonLogger(settings.logLevel);
+  // In Azure each line goes to the current invocation's context (severity, invocation id); JSON lines otherwise.
+  const logger = overrides.logger ?? invocationAwareLogger(jsonLogger(settings.logLevel), settings.logLevel);
   const fetchOverride = overrides.fetch ? { fetch: overrides.fetch } : {};
   const policy = await loadTrustPolicy(settings.trustPolicy);
   const stores = overrides.trustStore ? { store: overrides.trustStore, refresh: async () => undefined } : await buildTrustStore(settings, clock, logger);

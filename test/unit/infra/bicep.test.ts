@@ -1,79 +1,8 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Language, Parser } from 'web-tree-sitter';
-import type { Node, Tree } from 'web-tree-sitter';
-
-// --- Bicep syntax helpers (web-tree-sitter + tree-sitter-bicep wasm: no compiler, no network) ---
-const INFRA_DIR = new URL('../../../infra/', import.meta.url).pathname;
-
-/** Every .bicep file under infra/ (top level and modules/), as paths relative to infra/. */
-function bicepFiles(): string[] {
-  const top = readdirSync(INFRA_DIR).filter((f) => f.endsWith('.bicep'));
-  const modules = readdirSync(join(INFRA_DIR, 'modules')).filter((f) => f.endsWith('.bicep')).map((f) => `modules/${f}`);
-  return [...top, ...modules].sort();
-}
-
-function readInfra(relative: string): string {
-  return readFileSync(join(INFRA_DIR, relative), 'utf8');
-}
-
-let cachedParser: Parser | undefined;
-
-/** A tree-sitter parser for Bicep (the grammar's wasm build, no native addon, no network). */
-async function bicepParser(): Promise<Parser> {
-  if (cachedParser !== undefined) return cachedParser;
-  await Parser.init();
-  const wasm = createRequire(import.meta.url).resolve('tree-sitter-bicep/tree-sitter-bicep.wasm');
-  const created = new Parser();
-  created.setLanguage(await Language.load(wasm));
-  cachedParser = created;
-  return created;
-}
-
-/** ERROR and MISSING nodes of a parse, as "line:column text" strings. */
-function syntaxProblems(tree: Tree): string[] {
-  const problems: string[] = [];
-  const walk = (node: Node): void => {
-    if (node.isError || node.isMissing) problems.push(`${node.startPosition.row + 1}:${node.startPosition.column + 1} ${node.type} ${node.text.slice(0, 60)}`);
-    for (const child of node.children) if (child !== null) walk(child);
-  };
-  walk(tree.rootNode);
-  return problems;
-}
-
-/** Nodes of one type anywhere in the tree. */
-function nodesOfType(tree: Tree, type: string): Node[] {
-  return tree.rootNode.descendantsOfType(type).filter((n): n is Node => n !== null);
-}
-
-interface ParamFacts {
-  name: string;
-  hasDefault: boolean;
-  decorators: string[];
-}
-
-/** Top-level `param` declarations: name, whether they have a default, their decorators' text. */
-function paramsOf(tree: Tree): ParamFacts[] {
-  const children = tree.rootNode.children.filter((n): n is Node => n !== null);
-  return children.flatMap((node, index) => {
-    if (node.type !== 'parameter_declaration') return [];
-    const named = node.namedChildren.filter((n): n is Node => n !== null);
-    const previous = children[index - 1];
-    const decorators = previous?.type === 'decorators' ? previous.namedChildren.map((d) => d?.text ?? '') : [];
-    return [{ name: named[0]?.text ?? '', hasDefault: named.length > 2, decorators }];
-  });
-}
-
-/** `module` declarations: symbolic name and the path they load. */
-function modulesOf(tree: Tree): Array<{ name: string; path: string; conditional: string | undefined }> {
-  return nodesOfType(tree, 'module_declaration').map((node) => {
-    const named = node.namedChildren.filter((n): n is Node => n !== null);
-    const condition = named.find((n) => n.type === 'if_statement')?.namedChildren[0]?.text;
-    return { name: named[0]?.text ?? '', path: (named[1]?.text ?? '').replace(/^'|'$/g, ''), conditional: condition };
-  });
-}
+import type { Parser } from 'web-tree-sitter';
+import { allCode, bicepFiles, bicepParser, code, INFRA_DIR, modulesOf, paramsOf, readInfra, syntaxProblems } from './bicep-tree.js';
 
 // --- tests ---
 let parser: Parser;
@@ -85,14 +14,11 @@ const parse = (relative: string) => {
   if (tree === null) throw new Error(`no parse tree for ${relative}`);
   return tree;
 };
-/** Source without `//` comments, so assertions see only what Azure would deploy. */
-const code = (relative: string) => readInfra(relative).replace(/^\s*\/\/.*$/gm, '').replace(/\s\/\/[^'\n]*$/gm, '');
-const allCode = () => bicepFiles().map(code).join('\n');
 
 describe('infra Bicep syntax', () => {
   it('has the expected files', () => {
     expect(bicepFiles()).toEqual([
-      'main.bicep', 'modules/acr-events.bicep', 'modules/app-roles.bicep', 'modules/function-app.bicep', 'modules/identity.bicep',
+      'main.bicep', 'modules/acr-events.bicep', 'modules/app-roles.bicep', 'modules/app-secrets.bicep', 'modules/function-app.bicep', 'modules/identity.bicep',
       'modules/keyvault-roles.bicep', 'modules/monitoring.bicep', 'modules/registry-roles.bicep', 'modules/storage.bicep',
     ]);
   });
@@ -154,8 +80,10 @@ describe('Function App on Flex Consumption', () => {
     expect(code('modules/monitoring.bicep')).toMatch(/DisableLocalAuth:\s*true/);
   });
 
-  it('forwards optional client certificates (webhook mTLS) and serves https only', () => {
-    expect(app()).toMatch(/clientCertEnabled:\s*true\s*clientCertMode:\s*'Optional'/);
+  it('does not offer client certificates on Flex (X-ARR-ClientCert may never arrive there) and serves https only', () => {
+    expect(app()).toMatch(/clientCertEnabled:\s*false/);
+    expect(app()).not.toMatch(/clientCertMode/);
+    expect(readInfra('modules/function-app.bicep')).toMatch(/X-ARR-ClientCert may\s+(\/\/\s*)?never arrive/);
     expect(app()).toMatch(/httpsOnly:\s*true/);
   });
 
@@ -166,7 +94,7 @@ describe('Function App on Flex Consumption', () => {
 
   it.each([
     'TRUSTGATE_TRUST_POLICY', 'TRUSTGATE_TRUST_STORE_INLINE', 'TRUSTGATE_ALLOWED_REGISTRIES', 'TRUSTGATE_TABLE_ENDPOINT', 'TRUSTGATE_TABLE_NAME',
-    'TRUSTGATE_KEYVAULT_URL', 'TRUSTGATE_KEYVAULT_STORES', 'TRUSTGATE_ADMISSION_KEY', 'TRUSTGATE_RECHECK_SCHEDULE', 'TRUSTGATE_LOG_LEVEL',
+    'TRUSTGATE_KEYVAULT_URL', 'TRUSTGATE_KEYVAULT_STORES', 'TRUSTGATE_RECHECK_SCHEDULE', 'TRUSTGATE_LOG_LEVEL',
     'TRUSTGATE_ACR_AUTH', 'TRUSTGATE_EVENTGRID_TOPIC_ENDPOINT',
   ])('passes %s to the app', (setting) => {
     expect(code('main.bicep')).toMatch(new RegExp(`\\b${setting}:`));
@@ -182,8 +110,9 @@ describe('role assignments', () => {
     ['Storage Blob Data Owner', 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b', 'modules/app-roles.bicep'],
     ['Storage Table Data Contributor', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', 'modules/app-roles.bicep'],
     ['Monitoring Metrics Publisher', '3913510d-42f4-4e42-8a64-420c390055eb', 'modules/app-roles.bicep'],
-    ['Key Vault Certificate User', 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba', 'modules/keyvault-roles.bicep'],
+    ['Key Vault Reader', '21090545-7ca7-4776-b22c-e363652d74d2', 'modules/keyvault-roles.bicep'],
     ['Key Vault Secrets User', '4633458b-17de-408a-b874-0445c86b69e6', 'modules/keyvault-roles.bicep'],
+    ['Key Vault Secrets User', '4633458b-17de-408a-b874-0445c86b69e6', 'modules/app-secrets.bicep'],
     ['AcrPull', '7f951dda-4ed3-4680-a7ca-43fe172d538d', 'modules/registry-roles.bicep'],
     ['Container Registry Repository Reader', 'b93aa761-3e63-49ed-ac28-beffa264f7ac', 'modules/registry-roles.bicep'],
   ])('grants %s (%s) in %s', (_role, id, file) => {
@@ -191,11 +120,11 @@ describe('role assignments', () => {
   });
 
   it('names each assignment deterministically from scope, principal and role, for the service principal type', () => {
-    for (const file of ['modules/app-roles.bicep', 'modules/keyvault-roles.bicep', 'modules/registry-roles.bicep']) {
+    for (const file of ['modules/app-roles.bicep', 'modules/keyvault-roles.bicep', 'modules/registry-roles.bicep', 'modules/app-secrets.bicep']) {
       const source = code(file);
       const assignments = source.match(/'Microsoft\.Authorization\/roleAssignments@/g)?.length ?? 0;
       expect(assignments, file).toBeGreaterThan(0);
-      expect(source.match(/name: guid\(\w+\.id, principalId, /g)?.length, file).toBe(assignments);
+      expect(source.match(/name: guid\(\w+(\[i\])?\.id, principalId, /g)?.length, file).toBe(assignments);
       expect(source.match(/principalType: 'ServicePrincipal'/g)?.length, file).toBe(assignments);
     }
   });

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MutatingWebhookConfiguration } from 'kubernetes-models/admissionregistration.k8s.io/v1/MutatingWebhookConfiguration';
+import { ValidatingWebhookConfiguration } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { admissionValidateFunction } from '../../../functions/admission.js';
@@ -8,8 +10,8 @@ import { admissionMutateFunction } from '../../../functions/mutate.js';
 import { ADMISSION_DEFAULTS, extractImages } from '../../../shared/admission/index.js';
 
 /**
- * Structural checks of infra/k8s and infra/policy. No Rego evaluator is installable here (no OPA in Debian or npm that
- * runs Rego source), so the ConstraintTemplate is checked for the rules it must contain, not executed.
+ * Structural checks of infra/k8s and infra/policy; webhook configurations are also validated against the Kubernetes
+ * OpenAPI schemas (kubernetes-models). The ConstraintTemplate's Rego is executed on OPA in test/infra/gatekeeper-rego.test.ts.
  */
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form manifests
 
@@ -24,6 +26,12 @@ const routeOf = (definition: { kind: string } & Partial<{ route: string }>) => `
 
 const FILES = ['k8s/validating-webhook.yaml', 'k8s/mutating-webhook.yaml', 'k8s/gatekeeper/provider.yaml', 'k8s/gatekeeper/template.yaml', 'k8s/gatekeeper/constraint.yaml', 'k8s/gatekeeper/assign.yaml'];
 const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'gatekeeper-system'];
+// Namespaces AKS creates for its add-ons; they also carry kubernetes.azure.com/managedby=aks, matched by label below.
+const AKS_NAMESPACES = ['calico-system', 'tigera-operator', 'app-routing-system', 'aks-command', 'aks-istio-system'];
+const AKS_SELECTOR = [
+  { key: 'kubernetes.azure.com/managedby', operator: 'NotIn', values: ['aks'] },
+  { key: 'control-plane', operator: 'DoesNotExist' },
+];
 const KIND_GROUPS: Record<string, string> = { Pod: '', ReplicationController: '', PodTemplate: '', Deployment: 'apps', ReplicaSet: 'apps', StatefulSet: 'apps', DaemonSet: 'apps', Job: 'batch', CronJob: 'batch' };
 const RESOURCES: Record<string, string> = {
   pods: 'Pod', replicationcontrollers: 'ReplicationController', podtemplates: 'PodTemplate', deployments: 'Deployment', replicasets: 'ReplicaSet',
@@ -63,10 +71,21 @@ describe.each([
     expect(decodeURIComponent(url.pathname)).toBe(routeOf(fn));
   });
 
-  it('excludes the system namespaces', () => {
-    const expression = webhook.namespaceSelector.matchExpressions.find((e: Doc) => e.key === 'kubernetes.io/metadata.name');
+  it('excludes the system namespaces and the AKS-managed ones, by name and by label', () => {
+    const expressions = webhook.namespaceSelector.matchExpressions as Doc[];
+    const expression = expressions.find((e: Doc) => e.key === 'kubernetes.io/metadata.name') as Doc;
     expect(expression.operator).toBe('NotIn');
-    expect(expression.values).toEqual(expect.arrayContaining(SYSTEM_NAMESPACES));
+    expect(expression.values).toEqual(expect.arrayContaining([...SYSTEM_NAMESPACES, ...AKS_NAMESPACES]));
+    expect(expressions).toEqual(expect.arrayContaining(AKS_SELECTOR));
+  });
+
+  it('is valid against the Kubernetes admissionregistration/v1 schema', () => {
+    const Model = kind === 'ValidatingWebhookConfiguration' ? ValidatingWebhookConfiguration : MutatingWebhookConfiguration;
+    const rendered = JSON.parse(JSON.stringify(config).replaceAll('${TRUSTGATE_HOST}', 'trustgate.example').replaceAll('${TRUSTGATE_ADMISSION_KEY}', 'k'.repeat(32)));
+    expect(() => new Model(rendered).validate()).not.toThrow();
+    const broken = structuredClone(rendered);
+    broken.webhooks[0].namespaceSelector.matchExpressions[0].values = 'kube-system';
+    expect(() => new Model(broken).validate()).toThrow(/must be array/);
   });
 
   it('sends CREATE and UPDATE of exactly the kinds whose images trustgate extracts', () => {
@@ -111,7 +130,8 @@ describe('Gatekeeper ConstraintTemplate (Rego, structural)', () => {
     expect(template?.spec.crd.spec.names.kind).toBe(constraint?.kind);
     expect(rego.split('\n')[0]).toBe(`package ${template?.metadata.name}`);
     expect(constraint?.spec.enforcementAction).toBe('deny');
-    expect(constraint?.spec.match.excludedNamespaces).toEqual(expect.arrayContaining(SYSTEM_NAMESPACES));
+    expect(constraint?.spec.match.excludedNamespaces).toEqual(expect.arrayContaining([...SYSTEM_NAMESPACES, ...AKS_NAMESPACES]));
+    expect(constraint?.spec.match.namespaceSelector.matchExpressions).toEqual(expect.arrayContaining(AKS_SELECTOR));
   });
 
   it('has balanced brackets and only Rego v0 rule syntax Gatekeeper accepts', () => {
@@ -138,7 +158,7 @@ describe('Gatekeeper ConstraintTemplate (Rego, structural)', () => {
   it.each([
     ['a key missing from the response', /key := keys\[_\]\s+not answered\[key\]/],
     ['system_error', /err := remote_data\.system_error\s+err != ""/],
-    ['a non-200 status', /code := remote_data\.status_code\s+code != 200/],
+    ['a status other than 200 or 0 (0: all keys from Gatekeeper\'s cache)', /code := remote_data\.status_code\s+not provider_status_ok\(code\)/],
     ['any item error', /item := remote_data\.errors\[_\]\s+msg :=/],
     ['a failed verification (isSuccess not exactly true)', /item := remote_data\.responses\[_\]\s+not item\[1\]\.isSuccess == true/],
   ])('has a violation for %s', (_why, pattern) => {
@@ -158,7 +178,8 @@ describe('Gatekeeper Assign (digest pinning)', () => {
     for (const assign of assigns) {
       expect(assign).toMatchObject({ apiVersion: 'mutations.gatekeeper.sh/v1', kind: 'Assign' });
       expect(assign.spec.parameters.assign.externalData).toEqual({ provider: 'trustgate-mutate', dataSource: 'ValueAtLocation', failurePolicy: 'Fail' });
-      expect(assign.spec.match.excludedNamespaces).toEqual(expect.arrayContaining(SYSTEM_NAMESPACES));
+      expect(assign.spec.match.excludedNamespaces).toEqual(expect.arrayContaining([...SYSTEM_NAMESPACES, ...AKS_NAMESPACES]));
+      expect(assign.spec.match.namespaceSelector.matchExpressions).toEqual(expect.arrayContaining(AKS_SELECTOR));
     }
   });
 });
@@ -172,7 +193,7 @@ describe('Azure Policy definition', () => {
     expect(definition.parameters.effect.allowedValues).toEqual(expect.arrayContaining(['Audit', 'Deny', 'Disabled']));
     expect(definition.policyRule.then.effect).toBe("[parameters('effect')]");
     expect(definition.policyRule.then.details.excludedNamespaces).toBe("[parameters('excludedNamespaces')]");
-    expect(definition.parameters.excludedNamespaces.defaultValue).toEqual(expect.arrayContaining(SYSTEM_NAMESPACES));
+    expect(definition.parameters.excludedNamespaces.defaultValue).toEqual(expect.arrayContaining([...SYSTEM_NAMESPACES, ...AKS_NAMESPACES]));
   });
 
   it('embeds exactly infra/k8s/gatekeeper/template.yaml (re-run infra/policy/build.mjs after editing it)', () => {
