@@ -4,6 +4,7 @@ import { createServices, loadSettings, type Services } from '../shared/config/in
 import { jsonLogger, silentLogger } from '../shared/core/index.js';
 import type { CliIo } from './io.js';
 import { checkFiles, checkNamedStores, type SettingSource } from './preflight.js';
+import { noEvents, noVerdictCache } from './process-cache.js';
 
 /** Flags of the commands that verify images (verify, pin). */
 export interface ServiceFlags {
@@ -32,7 +33,8 @@ export async function cliServices(flags: ServiceFlags, io: CliIo, plainHttpRegis
   const settings = loadSettings(env);
   await checkFiles(settings, source);
   const logger = flags.verbose ? jsonLogger('debug', (line) => io.stderr(line + '\n')) : silentLogger;
-  const services = await createServices(settings, { logger, ...io.overrides });
+  const cache = settings.azure.table ? {} : { cache: noVerdictCache };
+  const services = await createServices(settings, { logger, publisher: noEvents, ...cache, ...io.overrides });
   await checkNamedStores(settings, services.policy, source);
   return services;
 }
