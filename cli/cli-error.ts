@@ -21,3 +21,19 @@ export function reportUsageError(error: unknown, io: CliIo): number {
   for (const problem of problems) io.stderr(`  - ${problem.path ? `${problem.path}: ` : ''}${problem.message}\n`);
   return EXIT.usage;
 }
+
+/** Codes of inconclusive verdicts that are the operator's configuration, not the registry (exit 2, not 3). */
+const CONFIG_REASONS = ['ERR_CREDENTIALS'];
+
+/**
+ * The message of a configuration problem hidden in an inconclusive verdict (a malformed Docker config, a failing
+ * credential helper), whether the code is the reason's own or the prefix of a wrapping reason's message.
+ */
+export function configProblemIn(reasons: ReadonlyArray<{ code: string; message: string }>): string | undefined {
+  for (const reason of reasons) {
+    if (CONFIG_REASONS.includes(reason.code)) return reason.message;
+    const prefixed = CONFIG_REASONS.find((code) => reason.message.startsWith(`${code}: `));
+    if (prefixed) return reason.message.slice(prefixed.length + 2);
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { checkImage, verifyImages } from '../../shared/admission/index.js';
-import { CliError, reportUsageError } from '../cli-error.js';
+import { CliError, configProblemIn, reportUsageError } from '../cli-error.js';
 import type { CliIo } from '../io.js';
 import { cliServices, type ServiceFlags } from '../services.js';
 import { findImages, type ManifestSite } from './documents.js';
@@ -32,6 +32,8 @@ export async function pinCommand(files: string[], flags: PinFlags, io: CliIo): P
       ? await verifyImages(checked, (await cliServices(flags, io, registries)).verification, { signal: new AbortController().signal })
       : await verifyImages(checked, unreachableService, { signal: new AbortController().signal });
     const report = buildReport(sites, found.flatMap((f) => f.problems), verdicts);
+    const problem = configProblemIn(report.entries.filter((e) => e.decision === 'inconclusive').flatMap((e) => e.reasons));
+    if (problem !== undefined) throw new CliError(problem);
 
     let written: string[] = [];
     let manifests: string | undefined;

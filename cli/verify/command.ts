@@ -1,5 +1,5 @@
 import { parseReference } from '../../shared/oci/index.js';
-import { CliError, reportUsageError } from '../cli-error.js';
+import { CliError, configProblemIn, reportUsageError } from '../cli-error.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { formatVerdictText } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -21,6 +21,8 @@ export async function verifyCommand(reference: string, flags: VerifyFlags, io: C
     const services = await cliServices(flags, io, [registry]);
     const requirePlatforms = parseRequirePlatforms(flags.requirePlatforms);
     const verdict = await services.verification.verify(reference, requirePlatforms === undefined ? {} : { requirePlatforms });
+    const problem = verdict.decision === 'inconclusive' ? configProblemIn(verdict.reasons) : undefined;
+    if (problem !== undefined) throw new CliError(problem);
     io.stdout(flags.output === 'json' ? JSON.stringify(verdict, null, 2) + '\n' : formatVerdictText(verdict) + '\n');
     return exitCodeFor(verdict.decision);
   } catch (error) {
