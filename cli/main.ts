@@ -6,7 +6,9 @@ runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
-  stdin: process.stdin,
+  get stdin() {
+    return process.stdin; // created on first use: --help and verify never touch it
+  },
 }).then(
   (code) => {
     process.exitCode = code;
