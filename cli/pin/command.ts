@@ -28,9 +28,8 @@ export async function pinCommand(files: string[], flags: PinFlags, io: CliIo): P
     const sites = found.flatMap((f) => f.sites);
     const checked = [...new Set(sites.map((s) => s.image))].map(checkImage);
     const registries = [...new Set(checked.flatMap((image) => (image.ok ? [image.name.split('/')[0] as string] : [])))];
-    const verdicts = checked.some((image) => image.ok)
-      ? await verifyImages(checked, (await cliServices(flags, io, registries)).verification, { signal: new AbortController().signal })
-      : await verifyImages(checked, unreachableService, { signal: new AbortController().signal });
+    const service = checked.some((image) => image.ok) ? (await cliServices(flags, io, registries)).verification : neverAsked;
+    const verdicts = await verifyImages(checked, service, { signal: new AbortController().signal }); // a pipeline sets its own timeout
     const report = buildReport(sites, found.flatMap((f) => f.problems), verdicts);
     const problem = configProblemIn(report.entries.filter((e) => e.decision === 'inconclusive').flatMap((e) => e.reasons));
     if (problem !== undefined) throw new CliError(problem);
@@ -55,8 +54,8 @@ export async function pinCommand(files: string[], flags: PinFlags, io: CliIo): P
   }
 }
 
-/** Never asked: every image failed its reference check, so no verification (and no configuration) is needed. */
-const unreachableService = {
+/** Used when every image failed its reference check: nothing to verify, so no configuration is needed. */
+const neverAsked = {
   verify: () => Promise.reject(new Error('no image to verify')),
 };
 

@@ -39,8 +39,7 @@ export function findImages(source: Source): { sites: ManifestSite[]; problems: M
     const [error] = document.errors;
     if (error) throw new CliError(`${source.name}: document ${index + 1}: ${error.message}`, 'ERR_CLI_USAGE');
     const value: unknown = document.toJS({ maxAliasCount: 1000 });
-    const objects = isRecord(value) && value.kind === 'List' && Array.isArray(value.items) ? value.items.map((item: unknown, i: number) => ({ item, prefix: ['items', i] })) : [{ item: value, prefix: [] }];
-    for (const { item, prefix } of objects) {
+    for (const { item, prefix } of objectsOf(value)) {
       if (!isRecord(item) || typeof item.kind !== 'string' || typeof item.apiVersion !== 'string') continue;
       const where = { source, document: index + 1, object: objectName(item) };
       const extraction = extractImages({ group: apiGroup(item.apiVersion), kind: item.kind }, item);
@@ -53,6 +52,12 @@ export function findImages(source: Source): { sites: ManifestSite[]; problems: M
     }
   });
   return { sites, problems };
+}
+
+/** The document's object, or each item of a `kind: List` (what `kubectl get -o yaml` prints), with its YAML path. */
+function objectsOf(value: unknown): Array<{ item: unknown; prefix: Array<string | number> }> {
+  if (isRecord(value) && value.kind === 'List' && Array.isArray(value.items)) return value.items.map((item: unknown, i: number) => ({ item, prefix: ['items', i] }));
+  return [{ item: value, prefix: [] }];
 }
 
 /** `apps/v1` → `apps`; `v1` → `` (the core group). */
