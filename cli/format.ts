@@ -14,6 +14,10 @@ export function formatVerdictText(verdict: Verdict): string {
   }
   const logged = passing?.checks.filter((c) => !c.ok && c.action === 'log') ?? [];
   for (const check of logged) lines.push(`  warning: ${check.check} check failed (logged): ${check.error?.message ?? ''}`);
+  // A rejected signature's signer is what a person needs to tell "signed by someone else" from "tampered".
+  for (const failed of verdict.signatures.filter((s) => !s.ok && s.signer)) {
+    lines.push(`  rejected signature ${failed.signatureDigest ?? ''} by: ${failed.signer?.subject} (issuer ${failed.signer?.issuer})`.replace('signature  by', 'signature by'));
+  }
   for (const reason of verdict.reasons) lines.push(`  ${reason.code}: ${reason.message}`);
   return lines.join('\n');
 }

@@ -161,6 +161,12 @@ describe.skipIf(!dockerRegistryAvailable())('trustgate pin (real docker-registry
     expect((JSON.parse(result.stdout) as PinJson).entries[0]).toMatchObject({ image: other, decision: 'deny' });
   });
 
+  it('verify names the signer of a rejected signature, not only of passing ones', async () => {
+    const result = await run(['verify', fixture.images.untrusted.reference, ...flags()]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/rejected signature sha256:[a-f0-9]{64} by: .*CN=Stranger Leaf/);
+  });
+
   it('usage and configuration errors exit 2 naming the file, flag or line', async () => {
     const path = await file('ok.yaml', input);
     const missing = await run(['pin', join(dir, 'nope.yaml'), ...flags()]);
