@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { measureCli } from './cli.js';
 import { measureCold, measureRate, verifyAllowed } from './cold.js';
 import { cpuMeter } from './cpu.js';
 import { startBenchFixture, type BenchFixture } from './fixture.js';
@@ -76,6 +77,9 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
   log(`Table Storage tier hits (Azurite in-process, ${TABLE_IMAGES} images)`);
   const table = await measureTableHits(fixture.env, fixture.now, throughput.slice(0, TABLE_IMAGES));
 
+  log('CLI whole-process times against node -e 0 (hyperfine)');
+  const cli = await measureCli(fixture);
+
   const coldP50 = percentile(cold.coldMs, 50);
   const floorP50 = percentile(cold.floorMs, 50);
   const result = {
@@ -87,6 +91,8 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
     warm_verify_p99_ms: round(percentile(warm, 99)),
     rss_mb_10k_verdicts: round(rss.rssMb),
     import_ms: round(importMs),
+    cli_help_over_node: cli.help_over_node,
+    cli_verify_over_node: cli.verify_over_node,
     table_hit_ms_p50: round(percentile(table, 50)),
     table_hit_ms_p99: round(percentile(table, 99)),
     images: fixture.images.length,
@@ -114,6 +120,7 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
       heap_kb_per_verdict: round(((rss.heapUsedMb - rss.baselineHeapUsedMb) * 1024) / rss.entries),
       verdict_json_bytes: rss.verdictJsonBytes,
       push_s: round(pushMs / 1000),
+      cli,
       samples: { cold: cold.coldMs.length, warm: warm.length, table: table.length, import_runs: IMPORT_RUNS },
     },
   };

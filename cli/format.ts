@@ -16,6 +16,12 @@ export function formatVerdictText(verdict: Verdict): string {
       lines.push(`  warning: ${check.name} check failed (logged): ${check.error?.message ?? ''}`);
     }
   }
+  // A rejected piece of evidence's signer is what a person needs to tell "signed by someone else" from "tampered".
+  for (const failed of verdict.evidence.filter((e) => !e.ok && e.signer)) {
+    const where = failed.evidence ? ` ${failed.evidence}` : '';
+    const issuer = failed.signer?.issuer ? ` (issuer ${failed.signer.issuer})` : '';
+    lines.push(`  rejected ${failed.scheme} evidence${where} by: ${failed.signer?.subject}${issuer}`);
+  }
   for (const reason of verdict.reasons) lines.push(`  ${reason.code}: ${reason.message}`);
   return lines.join('\n');
 }

@@ -41,20 +41,16 @@ export interface ServiceOverrides {
  * services, so importing the functions module stays cheap (Flex allows 30 s for app initialization, admission waits).
  */
 async function loadComponents() {
-  const [events, schemes, evidenceSource, oci, pki, verification, cacheSource, trustPolicySource, trustStoreSource] = await Promise.all([
-    import('../events/index.js'),
+  const [schemes, evidenceSource, oci, pki, verification, trustPolicySource, trustStoreSource] = await Promise.all([
     import('./schemes.js'),
     import('./evidence-source.js'),
     import('../oci/index.js'),
     import('../pki/index.js'),
     import('../verification/index.js'),
-    import('./cache-source.js'),
     import('./trust-policy-source.js'), // policy reads DN attribute names from pki (@peculiar/asn1-*)
     import('./trust-store-source.js'),
   ]);
   return {
-    eventGridPublisher: events.eventGridPublisher,
-    noEventPublisher: events.noEventPublisher,
     schemeFactories: schemes.schemeFactories,
     buildEvidence: evidenceSource.buildEvidence,
     RegistryClient: oci.RegistryClient,
@@ -63,15 +59,19 @@ async function loadComponents() {
     DefaultVerificationService: verification.DefaultVerificationService,
     PushHandler: verification.PushHandler,
     RecheckService: verification.RecheckService,
-    buildCache: cacheSource.buildCache,
     loadTrustPolicy: trustPolicySource.loadTrustPolicy,
     buildTrustStore: trustStoreSource.buildTrustStore,
   };
 }
 
+async function eventPublisher(topic: Settings['azure']['eventGridTopic'], logger: Logger, clock: Clock): Promise<EventPublisher> {
+  const events = await import('../events/index.js');
+  return topic ? events.eventGridPublisher({ ...topic, credential: await azureCredential(), logger, clock }) : events.noEventPublisher;
+}
+
 export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<Services> {
   const {
-    buildCache, buildTrustStore, dockerConfigCredentials, eventGridPublisher, loadTrustPolicy, noEventPublisher, DefaultVerificationService,
+    buildTrustStore, dockerConfigCredentials, loadTrustPolicy, DefaultVerificationService,
     PushHandler, RecheckService, RegistryClient, RevocationChecker, schemeFactories, buildEvidence,
   } = await loadComponents();
   const clock = overrides.clock ?? systemClock;
@@ -93,7 +93,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     ...(settings.azure.acrAuth === 'entra' ? { aadCredential: await azureCredential() } : {}),
   });
   const revocation = new RevocationChecker({ ...fetchOverride, clock, logger });
-  const cache = overrides.cache ?? (await buildCache(settings, clock, logger));
+  // The Table Storage and Event Grid SDKs load only when used (the CLI passes its own cache and publisher).
+  const cache = overrides.cache ?? (await (await import('./cache-source.js')).buildCache(settings, clock, logger));
   const factories = schemeFactories({ trustPolicy: policy, trustStore, revocation });
   const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: overrides.fetch ?? defaultFetch });
   const verification = new DefaultVerificationService({
@@ -109,8 +110,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     tagCacheSeconds: settings.tagCacheSeconds,
   });
   const topic = settings.azure.eventGridTopic;
-  const publisher =
-    overrides.publisher ?? (topic ? eventGridPublisher({ ...topic, credential: await azureCredential(), logger, clock }) : noEventPublisher);
+  const publisher = overrides.publisher ?? (await eventPublisher(topic, logger, clock));
   return {
     settings,
     logger,

@@ -3,15 +3,12 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DOCKER_HUB_LEGACY_NAMES, DOCKER_HUB_REGISTRY } from '../constants.js';
 import { RegistryError } from '../errors.js';
+import { helperCredentials, readHelperConfig } from './credential-helper.js';
 
 /** What a client can present to a registry or its token service. */
-export type RegistryCredential =
-  | { kind: 'basic'; username: string; password: string }
-  /** An OAuth2 refresh token (Docker `identitytoken`, ACR exchange result): used with POST to the token realm. */
-  | { kind: 'refresh-token'; refreshToken: string };
+import type { RegistryCredential, CredentialProvider } from './credential.js';
 
-/** Looks up the credential for a registry host as written in references (`docker.io`, `myacr.azurecr.io`). */
-export type CredentialProvider = (registry: string) => Promise<RegistryCredential | undefined>;
+export type { RegistryCredential, CredentialProvider } from './credential.js';
 
 /** A fixed map of registry host → credential (CLI flags, tests). */
 export function staticCredentials(byRegistry: Record<string, RegistryCredential>): CredentialProvider {
@@ -31,25 +28,28 @@ interface DockerAuthEntry {
 /**
  * Reads the `auths` section of a Docker `config.json` (default `~/.docker/config.json`; pass the path to honour
  * DOCKER_CONFIG). Base64 `auth` or `username`/`password` become basic credentials, `identitytoken` a refresh token.
- * Credential helpers (`credsStore`, `credHelpers`) are not run. A missing file means no credentials;
- * an unreadable or malformed one throws ERR_CREDENTIALS (kind config) on first use.
+ * A credential helper configured for the registry (`credHelpers`, else `credsStore`) is asked instead, as Docker does
+ * (credential-helper.ts). A missing file means no credentials; an unreadable or malformed one, or a failing helper,
+ * throws ERR_CREDENTIALS (kind config).
  */
 export function dockerConfigCredentials(path: string = join(homedir(), '.docker', 'config.json')): CredentialProvider {
-  let loaded: Promise<Map<string, RegistryCredential>> | undefined;
+  let loaded: Promise<{ auths: Map<string, RegistryCredential>; helper: ReturnType<typeof helperCredentials> }> | undefined;
   return async (registry) => {
-    loaded ??= loadDockerConfig(path);
-    return (await loaded).get(registry.toLowerCase());
+    loaded ??= loadDockerConfig(path).then(({ auths, parsed }) => ({ auths, helper: helperCredentials(readHelperConfig(parsed, path, normaliseRegistryKey), path) }));
+    const { auths, helper } = await loaded;
+    const key = registry.toLowerCase();
+    return (await helper(key)) ?? auths.get(key);
   };
 }
 
-async function loadDockerConfig(path: string): Promise<Map<string, RegistryCredential>> {
+async function loadDockerConfig(path: string): Promise<{ auths: Map<string, RegistryCredential>; parsed: Record<string, unknown> }> {
   let text: string;
   try {
     const bytes = await readFile(path);
     if (bytes.length > MAX_CONFIG_BYTES) throw configError(path, 'file is larger than 1 MiB');
     text = bytes.toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { auths: new Map(), parsed: {} };
     if (error instanceof RegistryError) throw error;
     throw configError(path, (error as Error).message, error);
   }
@@ -59,15 +59,16 @@ async function loadDockerConfig(path: string): Promise<Map<string, RegistryCrede
   } catch (error) {
     throw configError(path, 'not valid JSON', error);
   }
-  const auths = (parsed as { auths?: unknown } | null)?.auths;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw configError(path, 'not a JSON object');
+  const auths = (parsed as { auths?: unknown }).auths;
   const result = new Map<string, RegistryCredential>();
-  if (auths === undefined) return result;
+  if (auths === undefined) return { auths: result, parsed: parsed as Record<string, unknown> };
   if (typeof auths !== 'object' || auths === null) throw configError(path, '"auths" is not an object');
   for (const [key, entry] of Object.entries(auths as Record<string, DockerAuthEntry>)) {
     const credential = toCredential(entry, path, key);
     if (credential) result.set(normaliseRegistryKey(key), credential);
   }
-  return result;
+  return { auths: result, parsed: parsed as Record<string, unknown> };
 }
 
 function toCredential(entry: DockerAuthEntry, path: string, key: string): RegistryCredential | undefined {

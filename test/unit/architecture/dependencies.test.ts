@@ -25,6 +25,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   /** A scheme knows the port, its own trust formats, and never the registry client, cache or surfaces. */
   'shared/notary': [...BASE, 'shared/scheme', 'shared/pki', 'shared/policy', 'shared/truststore'],
   'shared/dct': [...BASE, 'shared/scheme', 'shared/oci'],
+  /** Metrics and invocation-aware logging: the port and its OpenTelemetry implementation. */
+  'shared/telemetry': [...BASE],
   'shared/verification': [
     ...BASE, 'shared/scheme', 'shared/verification-policy', 'shared/oci', 'shared/cache', 'shared/events',
     // Temporary, Notary-specific leftovers: on-push recognises a Notary signature push (readSignatureManifest), and
@@ -34,10 +36,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   'shared/admission': [...BASE, 'shared/verification', 'shared/oci'],
   'shared/config': [
     ...BASE, 'shared/admission', 'shared/cache', 'shared/dct', 'shared/events', 'shared/notary', 'shared/oci', 'shared/pki', 'shared/policy',
-    'shared/scheme', 'shared/truststore', 'shared/verification', 'shared/verification-policy',
+    'shared/scheme', 'shared/telemetry', 'shared/truststore', 'shared/verification', 'shared/verification-policy',
   ],
-  functions: [...BASE, 'shared/admission', 'shared/cache', 'shared/config', 'shared/events', 'shared/http', 'shared/oci', 'shared/verification'],
-  cli: [...BASE, 'shared/config', 'shared/oci', 'shared/policy', 'shared/verification', 'shared/verification-policy'],
+  functions: [...BASE, 'shared/admission', 'shared/cache', 'shared/config', 'shared/events', 'shared/http', 'shared/oci', 'shared/telemetry', 'shared/verification'],
+  /** pin reuses admission's image extraction; the CLI passes a no-op cache and event publisher (no Azure SDKs). */
+  cli: [...BASE, 'shared/admission', 'shared/cache', 'shared/config', 'shared/events', 'shared/oci', 'shared/policy', 'shared/verification', 'shared/verification-policy'],
   /** The local host serves functions/, so it stands above it. */
   host: [...BASE, 'functions', 'shared/config'],
   // Temporary: the host still lives in shared/host until it moves to top-level host/ (the ops helper's change).

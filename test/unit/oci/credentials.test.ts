@@ -29,7 +29,6 @@ describe('dockerConfigCredentials', () => {
           'https://Registry.Example:5000/v2/': { username: 'u', password: 'p' },
           'empty.example': {},
         },
-        credsStore: 'desktop',
       }),
     );
     const provider = dockerConfigCredentials(path);

@@ -1,0 +1,37 @@
+import { parseReference } from '../../shared/oci/index.js';
+import { CliError, configProblemIn, reportUsageError } from '../cli-error.js';
+import { exitCodeFor } from '../exit-codes.js';
+import { formatVerdictText } from '../format.js';
+import type { CliIo } from '../io.js';
+import { cliServices, type ServiceFlags } from '../services.js';
+
+export interface VerifyFlags extends ServiceFlags {
+  requirePlatforms?: string;
+}
+
+/** `trustgate verify <reference>`: one verdict, printed as text or JSON; the exit code is the decision. */
+export async function verifyCommand(reference: string, flags: VerifyFlags, io: CliIo): Promise<number> {
+  try {
+    let registry: string;
+    try {
+      registry = parseReference(reference).registry;
+    } catch (error) {
+      throw new CliError((error as Error).message, 'ERR_CLI_USAGE');
+    }
+    const services = await cliServices(flags, io, [registry]);
+    const requirePlatforms = parseRequirePlatforms(flags.requirePlatforms);
+    const verdict = await services.verification.verify(reference, requirePlatforms === undefined ? {} : { requirePlatforms });
+    const problem = verdict.decision === 'inconclusive' ? configProblemIn(verdict.reasons) : undefined;
+    if (problem !== undefined) throw new CliError(problem);
+    io.stdout(flags.output === 'json' ? JSON.stringify(verdict, null, 2) + '\n' : formatVerdictText(verdict) + '\n');
+    return exitCodeFor(verdict.decision);
+  } catch (error) {
+    return reportUsageError(error, io);
+  }
+}
+
+function parseRequirePlatforms(value: string | undefined): 'all' | string[] | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'all') return 'all';
+  return value.split(',').map((d) => d.trim()).filter(Boolean);
+}
