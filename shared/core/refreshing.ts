@@ -95,6 +95,16 @@ export class RefreshingMap<V> {
     return this.entries.size;
   }
 
+  /** Refreshes `key` now (joining one under way) and stores the answer; the caller gets its error, if any. */
+  async refreshNow(key: string, refresh: () => Promise<Timed<V>>): Promise<V> {
+    return (await this.flight(key, refresh)).value;
+  }
+
+  /** Resolves when the refreshes under way now have settled (tests, orderly shutdown). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.flights.values()]);
+  }
+
   /** Refreshes in flight (for tests and metrics). */
   get inFlight(): number {
     return this.flights.size;
