@@ -23,7 +23,7 @@ export interface Servers {
 }
 
 export async function startServers(mode: 'app' | 'floor', workers: number, env: Record<string, string>): Promise<Servers> {
-  cluster.setupPrimary({ exec: SERVER, silent: false });
+  cluster.setupPrimary({ ...cluster.settings, exec: SERVER, silent: false });
   const started = await Promise.all(Array.from({ length: workers }, () => new Promise<{ worker: Worker; port: number }>((ok, fail) => {
     const worker = cluster.fork({ ...env, BENCH_MODE: mode });
     worker.once('message', (message: { port?: number }) => (message.port ? ok({ worker, port: message.port }) : fail(new Error('no port'))));

@@ -44,6 +44,9 @@ async function main(): Promise<number> {
   return Number(new URL(host.url).port);
 }
 
+// A normal exit writes --cpu-prof output (the profile helper relies on it).
+process.on('SIGTERM', () => process.exit(0));
+
 main().then(
   (port) => {
     process.on('message', (message: unknown) => {
