@@ -10,6 +10,8 @@ export interface Timed<V> {
   freshUntil: number;
   /** Epoch ms until which the value may still be served while a refresh is under way or failing. */
   usableUntil: number;
+  /** Optional. When the value was obtained: a clock that moved back before it makes the value unusable. */
+  storedAt?: number;
 }
 
 interface Entry<V> extends Timed<V> {
@@ -44,9 +46,9 @@ export class RefreshingMap<V> {
    * shared refresh is awaited (and its error thrown). `refresh` is called at most once at a time per key.
    */
   async getOrRefresh(key: string, nowMs: number, refresh: () => Promise<Timed<V>>): Promise<V> {
-    const entry = this.entries.get(key);
+    const entry = this.usable(key, nowMs);
     if (entry && nowMs < entry.freshUntil) return entry.value;
-    if (entry && nowMs < entry.usableUntil) {
+    if (entry) {
       if (nowMs >= entry.retryAt && !this.flights.has(key)) {
         this.flight(key, refresh).catch((error: unknown) => {
           const current = this.entries.get(key);
@@ -56,20 +58,27 @@ export class RefreshingMap<V> {
       }
       return entry.value;
     }
-    if (entry) this.entries.delete(key);
     return (await this.flight(key, refresh)).value;
   }
 
   /** The value if it is still usable, without refreshing anything. */
   peek(key: string, nowMs: number): V | undefined {
-    const entry = this.entries.get(key);
-    return entry && nowMs < entry.usableUntil ? entry.value : undefined;
+    return this.usable(key, nowMs)?.value;
   }
 
   /** The value if it is still fresh, without refreshing anything. */
   fresh(key: string, nowMs: number): V | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.usable(key, nowMs);
     return entry && nowMs < entry.freshUntil ? entry.value : undefined;
+  }
+
+  /** The entry unless it is past its usable lifetime or from the clock's future (then it is dropped). */
+  private usable(key: string, nowMs: number): Entry<V> | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (nowMs < entry.usableUntil && (entry.storedAt === undefined || nowMs >= entry.storedAt)) return entry;
+    this.entries.delete(key);
+    return undefined;
   }
 
   set(key: string, timed: Timed<V>): void {

@@ -130,7 +130,7 @@ export class FileTrustStore implements TrustStore {
     const at = this.nowMs();
     const freshUntil = at + this.recheckMs;
     // recheckIntervalMs 0 means "look every call": nothing is served stale then.
-    return { value, freshUntil, usableUntil: this.recheckMs > 0 ? freshUntil + MAX_STALE_MS : at };
+    return { value, freshUntil, usableUntil: this.recheckMs > 0 ? freshUntil + MAX_STALE_MS : at, storedAt: at };
   }
 
   /**

@@ -51,7 +51,7 @@ export class TagCache {
       const descriptor = await refresh();
       const at = now();
       const freshUntil = at + this.ttlMs;
-      return { value: descriptor, freshUntil, usableUntil: this.ttlMs > 0 ? freshUntil + this.maxStaleMs : at };
+      return { value: descriptor, freshUntil, usableUntil: this.ttlMs > 0 ? freshUntil + this.maxStaleMs : at, storedAt: at };
     };
     return this.map.getOrRefresh(reference, now(), load);
   }
@@ -63,7 +63,7 @@ export class TagCache {
 
   set(reference: string, descriptor: Descriptor, nowMs: number): void {
     if (this.ttlMs <= 0) return;
-    this.map.set(reference, { value: descriptor, freshUntil: nowMs + this.ttlMs, usableUntil: nowMs + this.ttlMs + this.maxStaleMs });
+    this.map.set(reference, { value: descriptor, freshUntil: nowMs + this.ttlMs, usableUntil: nowMs + this.ttlMs + this.maxStaleMs, storedAt: nowMs });
   }
 
   forget(reference: string): void {

@@ -67,6 +67,17 @@ describe('FileTrustStore under a refresh stampede', () => {
     expect(await store.fingerprint()).not.toBe(first);
   });
 
+  it('a clock that moved back before the last look makes it stale: the next call looks again (recheck 0 or not)', async () => {
+    const clock = new ManualClock('2026-06-01T00:00:00Z');
+    const store = new FileTrustStore({ root, clock, recheckIntervalMs: 0 });
+    clock.advance(2 * 86_400_000);
+    const later = await store.fingerprint();
+    clock.advance(-2 * 86_400_000);
+    mkdirSync(join(root, 'x509', 'ca', 'more'), { recursive: true });
+    writeFileSync(join(root, 'x509', 'ca', 'more', 'root.crt'), CERT);
+    expect(await store.fingerprint()).not.toBe(later);
+  });
+
   it('the composite hashes its members only when one changed', async () => {
     const clock = new ManualClock('2026-06-01T00:00:00Z');
     const inline = new InlineTrustStore({ stores: { 'ca:inline': CERT.toString('utf8') } });

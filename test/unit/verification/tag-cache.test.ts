@@ -85,6 +85,18 @@ describe('TagCache.getOrRefresh (stale-while-revalidate, one flight per tag)', (
     expect(await cache.getOrRefresh(REF, now, head)).toEqual(descriptor(3));
   });
 
+  it('a resolution from the clock\'s future is not served (the clock moved back)', async () => {
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    const cache = new TagCache(30_000);
+    const { state, head } = fakeHead();
+    const now = () => clock.now().getTime();
+    await cache.getOrRefresh(REF, now, head);
+    clock.advance(-60_000);
+    state.answer = 4;
+    expect(await cache.getOrRefresh(REF, now, head)).toEqual(descriptor(4));
+    expect(state.calls).toBe(2);
+  });
+
   it('forgetDigest drops tags that point at the digest; TTL 0 caches nothing but still shares a flight', async () => {
     const clock = new ManualClock('2026-01-01T00:00:00Z');
     const now = () => clock.now().getTime();
