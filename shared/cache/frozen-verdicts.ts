@@ -16,13 +16,20 @@ export function deepFreeze<T>(value: T): T {
  */
 export class FrozenVerdicts {
   private readonly verdicts = new Map<string, { json: string; verdict: Verdict }>();
+  /** Entries hit once recently: a second hit makes an entry hot (one-off hits over a large tier do not churn the hot set). */
+  private readonly seen = new Set<string>();
 
   constructor(private readonly maxEntries = 2_048) {}
 
-  /** The frozen verdict for `id` whose stored text is `json` (parsed once while it stays hot). */
+  /** The verdict for `id` whose stored text is `json`: frozen and shared once hot, else a private parsed copy. */
   get(id: string, json: string): Verdict {
     const known = this.verdicts.get(id);
     if (known !== undefined && known.json === json) return known.verdict;
+    if (!this.seen.delete(id)) {
+      if (this.seen.size >= this.maxEntries) this.seen.delete(this.seen.values().next().value as string);
+      this.seen.add(id);
+      return JSON.parse(json) as Verdict;
+    }
     const verdict = deepFreeze(JSON.parse(json) as Verdict);
     this.verdicts.delete(id);
     if (this.verdicts.size >= this.maxEntries) this.verdicts.delete(this.verdicts.keys().next().value as string);
@@ -32,5 +39,6 @@ export class FrozenVerdicts {
 
   delete(id: string): void {
     this.verdicts.delete(id);
+    this.seen.delete(id);
   }
 }

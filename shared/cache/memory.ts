@@ -16,8 +16,8 @@ export interface MemoryResultCacheOptions {
 
 /**
  * A verdict kept as its JSON text: about 1.5 KB instead of ~4 KB of objects (10k verdicts must fit the memory goal),
- * and no caller can change what the cache holds: hits get a deep-frozen verdict (parsed once while the entry is hot),
- * listDue its own copies.
+ * and no caller can change what the cache holds: a hot entry (hit twice recently) is served as a deep-frozen verdict
+ * parsed once, other hits and listDue get private copies.
  */
 interface StoredEntry {
   key: CacheKey;

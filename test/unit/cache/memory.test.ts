@@ -24,7 +24,10 @@ describe('MemoryResultCache', () => {
     const entry = cachedVerdict();
     await c.put(entry);
     entry.verdict.reasons.push({ code: 'X', message: 'after put' });
-    const first = await c.get(BASE_KEY, T0);
+    const copy = await c.get(BASE_KEY, T0); // a first hit gets a private copy
+    if (!copy) throw new Error('expected a hit');
+    copy.verdict.decision = 'deny';
+    const first = await c.get(BASE_KEY, T0); // a hot entry: shared and deep-frozen
     if (!first) throw new Error('expected a hit');
     expect(() => { first.verdict.decision = 'deny'; }).toThrow(TypeError);
     expect(() => { first.verdict.reasons.push({ code: 'Y', message: 'mutated' }); }).toThrow(TypeError);
