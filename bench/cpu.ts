@@ -50,7 +50,7 @@ function readCmdline(pid: string): string[] {
 }
 
 /** utime + stime of /proc/<pid>/stat, in ms (clock ticks are 100 Hz on Linux). */
-function procCpuMs(pid: number): number | undefined {
+export function procCpuMs(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

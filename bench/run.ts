@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { measureCli } from './cli.js';
+import { chainSignatureChecks } from '../shared/pki/index.js';
+import { measureAdmissionHttp, measureStampede } from './admission-http.js';
 import { measureCold, measureRate, verifyAllowed } from './cold.js';
 import { cpuMeter } from './cpu.js';
 import { startBenchFixture, type BenchFixture } from './fixture.js';
@@ -8,6 +10,7 @@ import { Floor } from './floor.js';
 import { evaluateGoals } from './goals.js';
 import { measureImport } from './import-time.js';
 import { measureRss } from './rss.js';
+import { measureScaling } from './scaling.js';
 import { benchServices, countingFetch } from './services.js';
 import { log, percentile, round, timed } from './stats.js';
 import { measureTableHits } from './table.js';
@@ -27,6 +30,8 @@ const RSS_REAL_VERDICTS = 100;
 const RSS_ENTRIES = 10_000;
 const TABLE_IMAGES = 200;
 const IMPORT_RUNS = 5;
+const ADMISSION_IMAGES = 10;
+const ADMISSION_WORKERS = 2;
 const FUNCTIONS_MODULE = resolve('dist/functions/index.js');
 
 async function main(): Promise<void> {
@@ -60,8 +65,11 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
 
   log(`throughput: ${THROUGHPUT_IMAGES} new images, then the floor over ${warmup.length + latency.length}, concurrency ${CONCURRENCY}`);
   let cpuWindow = cpu.start();
+  const chainChecks = chainSignatureChecks();
   const rate = await measureRate(throughput, CONCURRENCY, (image) => verifyAllowed(services, image.reference));
   const rateCpu = cpuWindow();
+  // Certificate signature checks per verification, plus the envelope signature itself (one signature per image).
+  const rsaPerSignature = (chainSignatureChecks() - chainChecks) / throughput.length + 1;
   cpuWindow = cpu.start();
   const floorRate = await measureRate([...warmup, ...latency], CONCURRENCY, (image) => floor.run(image));
   const floorCpu = cpuWindow();
@@ -79,6 +87,16 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
 
   log('CLI whole-process times against node -e 0 (hyperfine)');
   const cli = await measureCli(fixture);
+  const podImages = latency.slice(0, ADMISSION_IMAGES).map((image) => image.reference);
+  log(`warm admission over HTTP (${ADMISSION_IMAGES}-image Pod, ${ADMISSION_WORKERS} workers, 1/16/64 in flight) against a node:http floor`);
+  const admission = await measureAdmissionHttp(fixture, podImages, ADMISSION_WORKERS);
+  log('stampede: the same Pod at 64 in flight while tag resolutions and the trust-store look expire every second');
+  const stampede = await measureStampede(fixture, podImages, ADMISSION_WORKERS);
+  log('scaling rows: statements, trust anchors, cached verdicts');
+  const scaling = await measureScaling();
+  const at64 = admission.find((row) => row.in_flight === 64);
+  const coldCpuRatio = perImage(rateCpu.nodeMs, throughput.length) !== null && perImage(floorCpu.nodeMs, warmup.length + latency.length) !== null
+    ? round((rateCpu.nodeMs / throughput.length) / (floorCpu.nodeMs / (warmup.length + latency.length))) : Number.NaN;
 
   const coldP50 = percentile(cold.coldMs, 50);
   const floorP50 = percentile(cold.floorMs, 50);
@@ -95,6 +113,15 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
     cli_verify_over_node: cli.verify_over_node,
     table_hit_ms_p50: round(percentile(table, 50)),
     table_hit_ms_p99: round(percentile(table, 99)),
+    admission_reviews_per_s: at64?.reviews_per_s ?? Number.NaN,
+    admission_cpu_over_floor: at64?.cpu_over_floor ?? Number.NaN,
+    stampede_not_allowed: stampede.not_allowed,
+    stampede_heads_per_window_over_tags: round(stampede.heads_per_window_per_worker / stampede.distinct_tags),
+    cold_cpu_over_floor_concurrent: coldCpuRatio,
+    rsa_operations_per_signature: round(rsaPerSignature),
+    admission,
+    stampede,
+    scaling,
     images: fixture.images.length,
     concurrency: CONCURRENCY,
     node: process.version,

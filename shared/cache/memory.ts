@@ -3,7 +3,9 @@ import type { Clock } from '../core/index.js';
 import type { CachedVerdict, CacheKey, DuePage, ResultCache } from './port.js';
 import { digestScope, toMemoryKey } from './keys.js';
 import { expiresAtMs, isLive, isStorable, replaces } from './rules.js';
-import { compareDue, decodeContinuation, encodeContinuation } from './due-cursor.js';
+import { decodeContinuation, encodeContinuation } from './due-cursor.js';
+import { DueIndex } from './due-index.js';
+import { FrozenVerdicts } from './frozen-verdicts.js';
 
 export interface MemoryResultCacheOptions {
   /** Required. Most entries kept; the least recently used one is evicted past it. */
@@ -14,7 +16,8 @@ export interface MemoryResultCacheOptions {
 
 /**
  * A verdict kept as its JSON text: about 1.5 KB instead of ~4 KB of objects (10k verdicts must fit the memory goal),
- * and every reader gets its own copy, so no caller can change what the cache holds. Parsing costs a few µs per hit.
+ * and no caller can change what the cache holds: a hot entry (hit twice recently) is served as a deep-frozen verdict
+ * parsed once, other hits and listDue get private copies.
  */
 interface StoredEntry {
   key: CacheKey;
@@ -35,6 +38,9 @@ export class MemoryResultCache implements ResultCache {
   private readonly byDigest = new Map<string, Set<string>>();
   private readonly maxEntries: number;
   private readonly clock: Clock;
+  /** Expiry order for listDue, and parsed frozen verdicts of hot entries (hits without JSON.parse). */
+  private readonly due = new DueIndex();
+  private readonly frozen = new FrozenVerdicts();
 
   constructor(options: MemoryResultCacheOptions) {
     if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
@@ -58,7 +64,7 @@ export class MemoryResultCache implements ResultCache {
     }
     this.entries.delete(id);
     this.entries.set(id, entry);
-    return materialize(entry);
+    return { key: { ...entry.key }, source: entry.source, storedAt: entry.storedAt, verdict: this.frozen.get(id, entry.verdictJson) };
   }
 
   async put(entry: CachedVerdict): Promise<void> {
@@ -75,6 +81,7 @@ export class MemoryResultCache implements ResultCache {
       expiresAtMs: expiresAtMs(entry),
       verdictJson: JSON.stringify(entry.verdict),
     });
+    this.due.add(id, expiresAtMs(entry));
     const scope = digestScope(entry.key.registry, entry.key.repository, entry.key.digest);
     let ids = this.byDigest.get(scope);
     if (ids === undefined) this.byDigest.set(scope, (ids = new Set()));
@@ -92,27 +99,28 @@ export class MemoryResultCache implements ResultCache {
 
   async deleteDigest(registry: string, repository: string, digest: string): Promise<void> {
     const scope = digestScope(registry, repository, digest);
-    for (const id of this.byDigest.get(scope) ?? []) this.entries.delete(id);
+    for (const id of this.byDigest.get(scope) ?? []) this.forgetId(id);
     this.byDigest.delete(scope);
   }
 
-  /** Scans every entry (the memory tier is small); ordered by (expiresAt, key). */
+  /** Ordered by (expiresAt, key) through the due index: one page costs its own size, not the tier's. */
   async listDue(before: Date, limit: number, continuation?: string): Promise<DuePage> {
-    const after = decodeContinuation(continuation);
-    const due = [...this.entries]
-      .map(([id, entry]) => ({ position: { at: entry.expiresAtMs, key: id }, entry }))
-      .filter(({ position }) => position.at < before.getTime() && (after === undefined || compareDue(position, after) > 0))
-      .sort((a, b) => compareDue(a.position, b.position));
-    const page = due.slice(0, Math.max(0, limit));
-    const last = page.at(-1);
+    const { positions, more } = this.due.page(before.getTime(), limit, decodeContinuation(continuation));
+    const last = positions.at(-1);
     return {
-      entries: page.map(({ entry }) => materialize(entry)),
-      ...(due.length > page.length && last !== undefined ? { continuation: encodeContinuation(last.position) } : {}),
+      entries: positions.map((position) => materialize(this.entries.get(position.key) as StoredEntry)),
+      ...(more && last !== undefined ? { continuation: encodeContinuation(last) } : {}),
     };
   }
 
-  private remove(id: string, key: CacheKey): void {
+  private forgetId(id: string): void {
     this.entries.delete(id);
+    this.due.remove(id);
+    this.frozen.delete(id);
+  }
+
+  private remove(id: string, key: CacheKey): void {
+    this.forgetId(id);
     const scope = digestScope(key.registry, key.repository, key.digest);
     const ids = this.byDigest.get(scope);
     ids?.delete(id);

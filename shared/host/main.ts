@@ -3,6 +3,7 @@ import { allFunctions } from '../../functions/all.js';
 import { isAppError, jsonLogger } from '../core/index.js';
 import { createServices, loadLocalSettings, loadSettings, setServices } from '../config/index.js';
 import { startAzuriteTable } from './azurite.js';
+import { runAsClusterPrimary } from './cluster.js';
 import { startLocalHost } from './server.js';
 
 /**
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
   }
   const azurite = unset('TRUSTGATE_TABLE_CONNECTION_STRING') && unset('TRUSTGATE_TABLE_ENDPOINT') ? await startAzuriteTable() : undefined;
   if (azurite) env['TRUSTGATE_TABLE_CONNECTION_STRING'] = azurite.connectionString;
+  // One worker per core (TRUSTGATE_LOCAL_WORKERS): the primary only supervises; workers continue below.
+  if (runAsClusterPrimary({ env, ...(azurite ? { onStop: () => azurite.stop() } : {}) })) return;
 
   const settings = loadSettings(env);
   const logger = jsonLogger(settings.logLevel);

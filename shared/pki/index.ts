@@ -12,7 +12,7 @@ export type { SubjectAttribute } from './names.js';
 export type { BasicConstraintsFacts, KeyUsageFacts, EkuFacts, KeyUsageBit } from './extensions.js';
 export { signatureAlgorithmForKey } from './keys.js';
 export type { KeyFacts, NotaryAlgorithm, EcCurve } from './keys.js';
-export { validateCodeSigningChain, validateTimestampingChain, isSelfSigned, issuedBy } from './chain.js';
+export { validateCodeSigningChain, validateTimestampingChain, isSelfSigned, issuedBy, chainSignatureChecks } from './chain.js';
 export type { CertificateInput } from './chain.js';
 export { validateLeafProfile, validateCaProfile } from './profiles.js';
 export type { ChainPurpose } from './profiles.js';

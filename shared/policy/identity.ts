@@ -40,6 +40,31 @@ export function evaluateTrustedIdentities(
   leafSubject: readonly SubjectAttribute[],
 ): IdentityEvaluation {
   if (trustedIdentities.includes(WILDCARD)) return { ok: true, matched: 'wildcard' };
+  const identities = preparedIdentities(trustedIdentities);
+  if ('ok' in identities) return identities;
+  if (identities.length === 0) return fail('no-x509-identities', 'no x509.subject trusted identity is configured');
+  const leaf = leafSubjectAttributes(leafSubject);
+  if (leaf.kind === 'invalid') return fail('leaf-unmatchable', `the signing certificate subject cannot be matched: ${leaf.reason}`);
+  const match = identities.find((identity) => isSubsetDn(identity.attributes, leaf.attributes));
+  if (match) return { ok: true, matched: match.raw };
+  return fail('no-match', 'the signing certificate subject matches none of the trusted identities');
+}
+
+type Prepared = ReadonlyArray<{ raw: string; attributes: DnAttributes }> | IdentityEvaluation;
+
+/** Parsed identities per statement list, made on first use (the statement's policy load), not on every signature. */
+const prepared = new WeakMap<readonly string[], { text: string; result: Prepared }>();
+
+function preparedIdentities(trustedIdentities: readonly string[]): Prepared {
+  const text = trustedIdentities.join('\n'); // a list changed in place is parsed again
+  const known = prepared.get(trustedIdentities);
+  if (known && known.text === text) return known.result;
+  const result = parseIdentities(trustedIdentities);
+  prepared.set(trustedIdentities, { text, result });
+  return result;
+}
+
+function parseIdentities(trustedIdentities: readonly string[]): Prepared {
   const identities: Array<{ raw: string; attributes: DnAttributes }> = [];
   for (const identity of trustedIdentities) {
     const separator = identity.indexOf(PREFIX_SEPARATOR);
@@ -49,12 +74,7 @@ export function evaluateTrustedIdentities(
     if (parsed.kind === 'invalid') return fail('identity-invalid', `trusted identity "${identity}": ${parsed.reason}`);
     identities.push({ raw: identity, attributes: parsed.attributes });
   }
-  if (identities.length === 0) return fail('no-x509-identities', 'no x509.subject trusted identity is configured');
-  const leaf = leafSubjectAttributes(leafSubject);
-  if (leaf.kind === 'invalid') return fail('leaf-unmatchable', `the signing certificate subject cannot be matched: ${leaf.reason}`);
-  const match = identities.find((identity) => isSubsetDn(identity.attributes, leaf.attributes));
-  if (match) return { ok: true, matched: match.raw };
-  return fail('no-match', 'the signing certificate subject matches none of the trusted identities');
+  return identities;
 }
 
 /** Parses the value of an `x509.subject:` identity and requires C, ST (or S) and O. */

@@ -34,12 +34,37 @@ export function selectPolicy(document: TrustPolicyDocument, repository: string):
       `"${repository}" is not a fully qualified repository (registry/repository, without tag or digest)`,
     );
   }
+  const index = scopeIndex(document);
+  return index.exact.get(repository) ?? index.global;
+}
+
+interface ScopeIndex {
+  statements: readonly TrustPolicyStatement[];
+  count: number;
+  /** Scope → the first statement that lists it (what the linear scan returned). */
+  exact: Map<string, TrustPolicyStatement>;
+  /** The last statement listing `*` (validation allows one). */
+  global: TrustPolicyStatement | undefined;
+}
+
+/** One index per document, built on first use: a verify is a map lookup however many statements there are. */
+const indexes = new WeakMap<TrustPolicyDocument, ScopeIndex>();
+
+function scopeIndex(document: TrustPolicyDocument): ScopeIndex {
+  const known = indexes.get(document);
+  // Documents are parsed once and not changed; a replaced or resized statement list is still noticed.
+  if (known && known.statements === document.trustPolicies && known.count === document.trustPolicies.length) return known;
+  const exact = new Map<string, TrustPolicyStatement>();
   let global: TrustPolicyStatement | undefined;
   for (const statement of document.trustPolicies) {
-    if (statement.registryScopes.includes(repository)) return statement;
-    if (statement.registryScopes.includes(WILDCARD)) global = statement;
+    for (const scope of statement.registryScopes) {
+      if (scope === WILDCARD) global = statement;
+      else if (!exact.has(scope)) exact.set(scope, statement);
+    }
   }
-  return global;
+  const index = { statements: document.trustPolicies, count: document.trustPolicies.length, exact, global };
+  indexes.set(document, index);
+  return index;
 }
 
 /**

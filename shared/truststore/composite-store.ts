@@ -11,6 +11,7 @@ import type { TrustStore, TrustStoreType } from './port.js';
  */
 export class CompositeTrustStore implements TrustStore {
   private readonly stores: readonly TrustStore[];
+  private combined: { prints: string; value: string } | undefined;
 
   /** `stores` in lookup order. */
   constructor(stores: readonly TrustStore[]) {
@@ -32,7 +33,9 @@ export class CompositeTrustStore implements TrustStore {
 
   /** Hash of the member fingerprints in lookup order (order decides which store answers, so it counts). */
   async fingerprint(): Promise<string> {
-    const prints = await Promise.all(this.stores.map((store) => store.fingerprint()));
-    return createHash('sha256').update(prints.join('\n')).digest('hex');
+    const prints = (await Promise.all(this.stores.map((store) => store.fingerprint()))).join('\n');
+    // Hashed only when a member changed: every verification asks, members rarely change.
+    if (this.combined?.prints !== prints) this.combined = { prints, value: createHash('sha256').update(prints).digest('hex') };
+    return this.combined.value;
   }
 }

@@ -10,11 +10,13 @@
  * Symlinks (store directory or file) are refused, files are opened with O_NOFOLLOW, and reads are bounded.
  */
 import { constants as fsConstants } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import type { X509Certificate } from 'node:crypto';
 import { extname, join } from 'node:path';
-import { silentLogger, systemClock } from '../core/index.js';
-import type { Clock, Logger } from '../core/index.js';
+import { RefreshingMap, silentLogger, systemClock } from '../core/index.js';
+import type { Clock, Logger, Timed } from '../core/index.js';
 import { parseCertificates, validateAnchors } from './certificates.js';
 import {
   CERTIFICATE_EXTENSIONS,
@@ -50,25 +52,37 @@ export interface FileTrustStoreOptions {
   clock?: Clock;
 }
 
-interface CacheEntry {
-  /** Names, sizes, inodes and change times of the store's files when it was read. */
-  stamp: string;
-  certificates: readonly X509Certificate[];
-  /** When the files were last compared with `stamp`. */
-  checkedAtMs: number;
+/** What one named store held at its last look: its certificates, or why it is invalid. */
+interface StoreState {
+  /** Names, sizes, inodes and change times of the store's files when it was read (undefined when unlistable). */
+  stamp: string | undefined;
+  content: readonly X509Certificate[] | TrustStoreError;
 }
 
-/** Reads named stores from disk; a store is re-read only when its files change (checked with lstat at most every recheckIntervalMs). */
+/** A failing disk (not an invalid store) may keep the last look in use this much longer, ms. */
+const MAX_STALE_MS = 60_000;
+/** Certificate parsing yields to the event loop after this much synchronous work, ms. */
+const PARSE_SLICE_MS = 8;
+const FINGERPRINT_KEY = 'fingerprint';
+
+/**
+ * Reads named stores from disk; a store is re-read only when its files change (checked with lstat at most every
+ * recheckIntervalMs). Looks at the disk happen off the request path: once a store or the fingerprint has been
+ * read, callers get the last look at once while one re-check runs in the background (stale-while-revalidate,
+ * one flight per store and one scan at a time).
+ */
 export class FileTrustStore implements TrustStore {
   private readonly root: string;
   private readonly logger: Logger;
   private readonly maxFiles: number;
   private readonly maxFileBytes: number;
   private readonly maxCertificates: number;
-  private readonly cache = new Map<string, CacheEntry>();
   private readonly recheckMs: number;
   private readonly clock: Clock;
-  private fingerprintMemo: { value: string; atMs: number } | undefined;
+  private readonly stores: RefreshingMap<StoreState>;
+  private readonly fingerprints: RefreshingMap<string>;
+  /** Last state read per store, kept so an unchanged stamp reuses the parsed certificates. */
+  private readonly lastRead = new Map<string, StoreState>();
 
   constructor(options: FileTrustStoreOptions) {
     this.root = options.root;
@@ -78,41 +92,72 @@ export class FileTrustStore implements TrustStore {
     this.maxCertificates = options.maxCertificatesPerStore ?? DEFAULT_MAX_CERTIFICATES_PER_STORE;
     this.recheckMs = options.recheckIntervalMs ?? 2000;
     this.clock = options.clock ?? systemClock;
+    const onBackgroundError = (key: string, error: unknown) => this.logger.log('warn', 'truststore.recheck_failed', { store: key, message: (error as Error).message });
+    this.stores = new RefreshingMap<StoreState>({ maxEntries: 4096, retryAfterMs: Math.max(this.recheckMs, 100), onBackgroundError });
+    this.fingerprints = new RefreshingMap<string>({ maxEntries: 1, retryAfterMs: Math.max(this.recheckMs, 100), onBackgroundError });
   }
 
   async getCertificates(type: TrustStoreType, name: string): Promise<readonly X509Certificate[]> {
     assertStoreRef(type, name);
-    try {
-      return await this.load(type, name);
-    } catch (error) {
-      if (error instanceof TrustStoreError) this.logger.log('warn', 'truststore.invalid', { type, name, code: error.code, message: error.message });
-      throw error;
+    const state = await this.stores.getOrRefresh(`${type}:${name}`, this.nowMs(), () => this.timed(this.read(type, name)));
+    if (state.content instanceof TrustStoreError) {
+      this.logger.log('warn', 'truststore.invalid', { type, name, code: state.content.code, message: state.content.message });
+      throw state.content;
     }
+    return state.content;
   }
 
   async fingerprint(): Promise<string> {
-    const nowMs = this.clock.now().getTime();
-    if (this.fingerprintMemo && this.fresh(this.fingerprintMemo.atMs, nowMs)) return this.fingerprintMemo.value;
-    const lines: string[] = [];
-    for (const type of TRUST_STORE_TYPES) {
-      for (const name of await this.storeNames(type)) {
-        try {
-          lines.push(storeLine(type, name, await this.load(type, name)));
-        } catch (error) {
-          if (!(error instanceof TrustStoreError)) throw error;
-          lines.push(storeLine(type, name, { error: error.code }));
-        }
-      }
-    }
-    const value = fingerprintLines(lines);
-    this.fingerprintMemo = { value, atMs: nowMs };
-    return value;
+    return this.fingerprints.getOrRefresh(FINGERPRINT_KEY, this.nowMs(), () => this.timed(this.scan()));
   }
 
-  /** A look taken at `atMs` still counts (a clock that moved backwards does not). */
-  private fresh(atMs: number, nowMs: number): boolean {
-    const elapsed = nowMs - atMs;
-    return elapsed >= 0 && elapsed < this.recheckMs;
+  /** Looks at the disk now (every store and the fingerprint) and waits for it; for timers and tests. */
+  async refresh(): Promise<void> {
+    await this.fingerprints.refreshNow(FINGERPRINT_KEY, () => this.timed(this.scan()));
+  }
+
+  /** Resolves when the background re-checks under way have finished (tests). */
+  async settled(): Promise<void> {
+    await Promise.all([this.stores.settled(), this.fingerprints.settled()]);
+  }
+
+  private nowMs(): number {
+    return this.clock.now().getTime();
+  }
+
+  private async timed<V>(work: Promise<V>): Promise<Timed<V>> {
+    const value = await work;
+    const at = this.nowMs();
+    const freshUntil = at + this.recheckMs;
+    // recheckIntervalMs 0 means "look every call": nothing is served stale then.
+    return { value, freshUntil, usableUntil: this.recheckMs > 0 ? freshUntil + MAX_STALE_MS : at, storedAt: at };
+  }
+
+  /**
+   * One look at every store: the x509/ directory is listed once, so absent type directories (signingAuthority/,
+   * tsa/ are often missing) cost nothing and throw nothing. Each store is re-read (not served stale) here.
+   */
+  private async scan(): Promise<string> {
+    const lines: string[] = [];
+    for (const type of await this.presentTypes()) {
+      for (const name of await this.storeNames(type)) {
+        const state = await this.stores.refreshNow(`${type}:${name}`, () => this.timed(this.read(type, name)));
+        lines.push(storeLine(type, name, state.content instanceof TrustStoreError ? { error: state.content.code } : state.content));
+      }
+    }
+    return fingerprintLines(lines);
+  }
+
+  private async presentTypes(): Promise<TrustStoreType[]> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(join(this.root, X509_DIR), { withFileTypes: true });
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw new TrustStoreError(CODES.unreadable, 'cannot list the trust store types', { cause: error });
+    }
+    const present = new Set(entries.filter((entry) => entry.isDirectory() || entry.isSymbolicLink()).map((entry) => entry.name));
+    return TRUST_STORE_TYPES.filter((type) => present.has(type));
   }
 
   private async storeNames(type: TrustStoreType): Promise<string[]> {
@@ -125,31 +170,45 @@ export class FileTrustStore implements TrustStore {
     }
   }
 
-  private async load(type: TrustStoreType, name: string): Promise<readonly X509Certificate[]> {
+  /** One store from disk; an invalid store is a state (remembered like a valid one), not a throw. */
+  private async read(type: TrustStoreType, name: string): Promise<StoreState> {
+    const key = `${type}:${name}`;
+    let state: StoreState;
+    try {
+      state = await this.load(type, name, this.lastRead.get(key));
+    } catch (error) {
+      if (!(error instanceof TrustStoreError)) throw error;
+      state = { stamp: undefined, content: error };
+    }
+    this.lastRead.delete(key);
+    if (this.lastRead.size >= 4096) this.lastRead.delete(this.lastRead.keys().next().value as string);
+    this.lastRead.set(key, state);
+    return state;
+  }
+
+  private async load(type: TrustStoreType, name: string, previous: StoreState | undefined): Promise<StoreState> {
     const directory = join(this.root, X509_DIR, type, name);
     const label = `trust store ${type}:${name}`;
-    const nowMs = this.clock.now().getTime();
-    const cached = this.cache.get(`${type}:${name}`);
-    if (cached && this.fresh(cached.checkedAtMs, nowMs)) return cached.certificates;
     const files = await this.listFiles(directory, label);
     const stamp = files.map((f) => f.stamp).join('\n');
-    if (cached && cached.stamp === stamp) {
-      cached.checkedAtMs = nowMs;
-      return cached.certificates;
-    }
+    if (previous && previous.stamp === stamp && !(previous.content instanceof TrustStoreError)) return previous;
 
     const certificates: X509Certificate[] = [];
+    let sliceStart = performance.now();
     for (const file of files) {
       const source = `${label}, file ${file.name}`;
       const loaded = parseCertificates(await this.readFile(join(directory, file.name), source), source);
       validateAnchors(type, loaded, source);
       certificates.push(...loaded);
       if (certificates.length > this.maxCertificates) throw new TrustStoreError(CODES.tooLarge, `${label} holds more than ${this.maxCertificates} certificates`);
+      if (performance.now() - sliceStart > PARSE_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve)); // a large first load must not hold the event loop
+        sliceStart = performance.now();
+      }
     }
     if (certificates.length === 0) throw new TrustStoreError(CODES.empty, `${label} contains no certificate`);
-    this.cache.set(`${type}:${name}`, { stamp, certificates, checkedAtMs: nowMs });
     this.logger.log('debug', 'truststore.loaded', { type, name, certificates: certificates.length });
-    return certificates;
+    return { stamp, content: certificates };
   }
 
   /** Checks the directory and every entry (no symlinks, no sub-directories, known extensions); sorted by name. */

@@ -67,7 +67,8 @@ const MAX_VERSIONS_LISTED = 500;
  * a store left with none fails with ERR_TRUST_STORE_EMPTY.
  *
  * Loads lazily, refreshes when a lookup comes `refreshIntervalMs` after the last load (or on refresh()),
- * and keeps serving the last good snapshot while Key Vault is unreachable.
+ * and keeps serving the last good snapshot while Key Vault is unreachable. Once a snapshot exists, a due
+ * refresh runs in the background (one at a time) and lookups never wait for Key Vault.
  */
 export class KeyVaultTrustStore implements TrustStore {
   private readonly options: KeyVaultTrustStoreOptions;
@@ -80,6 +81,8 @@ export class KeyVaultTrustStore implements TrustStore {
   private nextRefreshAtMs = 0;
   /** The failure of the last load when there is no snapshot yet; lookups repeat it until the retry time. */
   private lastFailure: AppError | undefined;
+  /** The background refresh under way, if any. */
+  private background: Promise<void> | undefined;
 
   constructor(options: KeyVaultTrustStoreOptions) {
     validateConfig(options);
@@ -123,11 +126,21 @@ export class KeyVaultTrustStore implements TrustStore {
     }
   }
 
+  /** Resolves when a background refresh started by a lookup has finished (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.background;
+  }
+
   private async current(): Promise<Snapshot> {
     const due = this.clock.now().getTime() >= this.nextRefreshAtMs;
     // Without a snapshot, a recent failure is repeated rather than making every lookup wait on Key Vault again.
     if (this.snapshot === undefined && !due && this.lastFailure !== undefined) throw this.lastFailure;
-    if (this.snapshot === undefined || due) await this.refresh();
+    if (this.snapshot === undefined) await this.refresh();
+    else if (due) {
+      // Stale-while-revalidate: callers keep the last snapshot while one load runs (refresh() never throws with one).
+      this.nextRefreshAtMs = this.clock.now().getTime() + (this.options.retryAfterFailureMs ?? 60_000);
+      this.background = this.refresh().catch(() => undefined);
+    }
     return this.snapshot as Snapshot;
   }
 

@@ -13,3 +13,5 @@ export { PushHandler, PushHandlingError } from './on-push.js';
 export type { PushHandlerOptions, PushOutcome } from './on-push.js';
 export { RecheckService } from './recheck.js';
 export type { RecheckOptions, RecheckReport } from './recheck.js';
+export { TagCache } from './tag-cache.js';
+export type { TagCacheOptions } from './tag-cache.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isAppError, SingleFlight, type Clock, type Logger } from '../core/index.js';
+import { isAppError, SingleFlight, untilAborted, type Clock, type Logger } from '../core/index.js';
 import type { CacheKey, ResultCache } from '../cache/index.js';
 import { Reference, type Descriptor } from '../oci/index.js';
 import type { EvidenceScheme } from '../scheme/index.js';
@@ -134,13 +134,12 @@ export class DefaultVerificationService implements VerificationService {
   }
 
   private async resolve(ref: Reference, signal: AbortSignal): Promise<Descriptor> {
-    const text = ref.toString();
-    const nowMs = this.options.clock.now().getTime();
-    const cached = this.tags.get(text, nowMs);
-    if (cached) return cached;
-    const descriptor = await this.options.registry.resolve(ref, { signal });
-    if (!ref.digest) this.tags.set(text, descriptor, nowMs);
-    return descriptor;
+    if (ref.digest) return this.options.registry.resolve(ref, { signal });
+    // One refresh per tag at a time; callers keep the last good descriptor meanwhile (no stampede when the TTL runs
+    // out). The refresh is shared, so it is bounded by the transport's timeout, not by one caller's deadline.
+    const clock = this.options.clock;
+    const shared = this.tags.getOrRefresh(ref.toString(), () => clock.now().getTime(), () => this.options.registry.resolve(ref, {}));
+    return untilAborted(shared, signal);
   }
 
   private verdict(at: Date, subject: Verdict['subject'], decision: Decision, reasons: Reason[], policy?: Verdict['policy'], evidence: Verdict['evidence'] = []): Verdict {

@@ -19,14 +19,19 @@ describe('MemoryResultCache', () => {
     expect(c.size).toBe(0);
   });
 
-  it('hands out copies: a caller changing its verdict cannot change what the cache serves', async () => {
+  it('a caller cannot change what the cache serves: the stored form is a copy and hits are deep-frozen', async () => {
     const c = cache();
     const entry = cachedVerdict();
     await c.put(entry);
     entry.verdict.reasons.push({ code: 'X', message: 'after put' });
-    const first = await c.get(BASE_KEY, T0);
+    const copy = await c.get(BASE_KEY, T0); // a first hit gets a private copy
+    if (!copy) throw new Error('expected a hit');
+    copy.verdict.decision = 'deny';
+    const first = await c.get(BASE_KEY, T0); // a hot entry: shared and deep-frozen
     if (!first) throw new Error('expected a hit');
-    first.verdict.decision = 'deny';
+    expect(() => { first.verdict.decision = 'deny'; }).toThrow(TypeError);
+    expect(() => { first.verdict.reasons.push({ code: 'Y', message: 'mutated' }); }).toThrow(TypeError);
+    first.key.digest = 'sha256:changed'; // the key is the caller's own copy
     const second = await c.get(BASE_KEY, T0);
     expect(second?.verdict.decision).toBe('allow');
     expect(second?.verdict.reasons.some((r) => r.code === 'X')).toBe(false);

@@ -147,9 +147,14 @@ describe('FileTrustStore: layout rules', () => {
     writeFileSync(join(dir, 'b.crt'), fixture('notation-core-go/multi-pem.crt'));
     expect(await files.getCertificates('ca', 'live')).toHaveLength(1); // within the interval: no disk access
     clock.advance(1000);
+    // Past the interval the caller keeps the last look while one re-check runs in the background.
+    expect(await files.getCertificates('ca', 'live')).toHaveLength(1);
+    await files.settled();
     expect(await files.getCertificates('ca', 'live')).toHaveLength(3);
     unlinkSync(join(dir, 'a.crt'));
     clock.advance(1000);
+    expect(await files.getCertificates('ca', 'live')).toHaveLength(3);
+    await files.settled();
     expect(await files.getCertificates('ca', 'live')).toHaveLength(2);
   });
 

@@ -119,7 +119,20 @@ describe('KeyVaultTrustStore', () => {
     await trustStore.getCertificates('ca', 'prod');
     expect(reads()).toBe(1);
     clock.advance(2_000);
-    await trustStore.getCertificates('ca', 'prod');
+    await trustStore.getCertificates('ca', 'prod'); // answered from the last snapshot; the re-read runs in the background
+    await trustStore.settled();
+    expect(reads()).toBe(2);
+  });
+
+  it('a due refresh under 640 concurrent lookups: one Key Vault read, every lookup answered from the last snapshot', async () => {
+    vault.certificates.set('signing', [version('A', 'a1', 1)]);
+    const { trustStore, clock } = store({ refreshIntervalMs: 1_000 });
+    const first = await trustStore.getCertificates('ca', 'prod');
+    const reads = () => vault.requests.filter((r) => r.authorized && r.path.startsWith('/secrets/')).length;
+    clock.advance(2_000);
+    const all = await Promise.all(Array.from({ length: 640 }, () => trustStore.getCertificates('ca', 'prod')));
+    expect(all.every((certs) => certs === first)).toBe(true);
+    await trustStore.settled();
     expect(reads()).toBe(2);
   });
 
@@ -137,6 +150,7 @@ describe('KeyVaultTrustStore', () => {
     vault.down = true;
     clock.advance(2_000);
     expect(await trustStore.getCertificates('ca', 'prod')).toEqual(first);
+    await trustStore.settled();
     expect(logger.entries.filter((e) => e.event === 'truststore.keyvault_refresh_failed')).toHaveLength(1);
   });
 
