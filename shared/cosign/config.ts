@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { CosignError } from './errors.js';
+
+/**
+ * The cosign scheme's configuration (its section of the verification policy): named trust roots, each either a
+ * public key (keyed signing) or a Sigstore trusted root plus the identities allowed to sign (keyless signing).
+ * Validated with every problem listed by path; file paths are resolved against SchemeDeps.baseDir.
+ */
+const fileRef = z.strictObject({ file: z.string().min(1) });
+const threshold = (min: number) => z.strictObject({ threshold: z.number().int().min(min).max(8) });
+
+const anchoredRegExp = z.string().min(1).max(1024).check((ctx) => {
+  try {
+    new RegExp(ctx.value, 'u');
+  } catch (error) {
+    ctx.issues.push({ code: 'custom', input: ctx.value, message: `not a valid regular expression: ${(error as Error).message}` });
+  }
+});
+
+const identity = z
+  .strictObject({
+    issuer: z.string().min(1).max(1024).optional(),
+    issuerRegExp: anchoredRegExp.optional(),
+    subject: z.string().min(1).max(1024).optional(),
+    subjectRegExp: anchoredRegExp.optional(),
+  })
+  .check((ctx) => {
+    const v = ctx.value;
+    if ((v.issuer === undefined) === (v.issuerRegExp === undefined)) ctx.issues.push({ code: 'custom', input: v, message: 'give exactly one of issuer, issuerRegExp' });
+    if ((v.subject === undefined) === (v.subjectRegExp === undefined)) ctx.issues.push({ code: 'custom', input: v, message: 'give exactly one of subject, subjectRegExp' });
+  });
+
+const keyedRoot = z
+  .strictObject({
+    /** PEM text inline, or a file holding it. */
+    publicKey: z.union([z.string().min(1), fileRef]),
+    /** Digest the signer hashed the payload with (cosign uses SHA-256 unless told otherwise). Ignored for Ed25519. */
+    hashAlgorithm: z.enum(['sha256', 'sha384', 'sha512']).default('sha256'),
+    /** Trusted root whose Rekor keys (and TSAs) check a keyed signature's tlog entries and timestamps. */
+    trustedRoot: fileRef.optional(),
+    /** Rekor entries required (0: entries are ignored unless trustedRoot is given, then any present must verify). */
+    tlog: threshold(0).default({ threshold: 0 }),
+  })
+  .check((ctx) => {
+    if (ctx.value.tlog.threshold > 0 && !ctx.value.trustedRoot) ctx.issues.push({ code: 'custom', input: ctx.value, path: ['tlog', 'threshold'], message: 'a tlog threshold above 0 needs trustedRoot (the Rekor keys)' });
+  });
+
+const keylessRoot = z.strictObject({
+  keyless: z.strictObject({
+    trustedRoot: fileRef,
+    identities: z.array(identity).min(1).max(64),
+    /** Rekor entries required (SET or inclusion proof). */
+    tlog: threshold(0).default({ threshold: 1 }),
+    /** Signed certificate timestamps required from the trusted root's CT logs. */
+    ctlog: threshold(0).default({ threshold: 0 }),
+    /** Trusted signing times required (Rekor SET or RFC 3161); at least one, so the certificate is checked at a time. */
+    timestamps: threshold(1).default({ threshold: 1 }),
+  }),
+});
+
+const rootName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a trust root name is 1-64 of A-Z a-z 0-9 . _ - (not starting with . _ -)');
+
+export const cosignConfigSchema = z.strictObject({
+  trustRoots: z.record(rootName, z.union([keyedRoot, keylessRoot])).check((ctx) => {
+    if (Object.keys(ctx.value).length === 0) ctx.issues.push({ code: 'custom', input: ctx.value, message: 'name at least one trust root' });
+  }),
+});
+
+export type CosignConfig = z.infer<typeof cosignConfigSchema>;
+export type KeyedRootConfig = z.infer<typeof keyedRoot>;
+export type KeylessRootConfig = z.infer<typeof keylessRoot>['keyless'];
+export type IdentityConfig = z.infer<typeof identity>;
+
+/** Validates the configuration; throws ERR_COSIGN_CONFIG listing every problem as `path: message`. */
+export function parseCosignConfig(input: unknown): CosignConfig {
+  const result = cosignConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(cosign)'}: ${issue.message}`);
+  throw new CosignError('ERR_COSIGN_CONFIG', `cosign configuration: ${problems.join('; ')}`, { details: { problems } });
+}
+
+export function isKeylessRoot(root: KeyedRootConfig | { keyless: KeylessRootConfig }): root is { keyless: KeylessRootConfig } {
+  return 'keyless' in root;
+}
