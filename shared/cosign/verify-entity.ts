@@ -28,6 +28,11 @@ export function verifyAgainstRoot(bundle: Bundle, artifact: Buffer | undefined, 
   } catch (error) {
     return fail(root.name, checks, 'format', 'ERR_COSIGN_MALFORMED', `verification material unreadable: ${messageOf(error)}`);
   }
+  // Counted first so a missing log entry is reported as such (the verifier would first miss its timestamp).
+  const tlogThreshold = root.kind === 'keyless' || root.checksTlog ? root.tlogThreshold : 0;
+  if (entity.tlogEntries.length < tlogThreshold) {
+    return fail(root.name, checks, 'tlog', 'ERR_COSIGN_TLOG_MISSING', `${entity.tlogEntries.length} transparency log entries, trust root ${root.name} requires ${tlogThreshold}`);
+  }
   let signerKeyIdentity: { san?: string; issuer?: string };
   try {
     const signer = root.verifier.verify(entity);
@@ -63,7 +68,15 @@ function toEntity(bundle: Bundle, artifact: Buffer | undefined, root: TrustRoot)
   }
   if (entity.key.$case !== 'public-key') throw new Error('keyed trust root but the evidence carries a certificate');
   const withKey: SignedEntity = { ...entity, key: { $case: 'public-key', hint: root.name } };
-  if (bundle.content.$case === 'messageSignature' && artifact) withKey.signature = { ...entity.signature, verifySignature: messageVerifier(artifact, entity.signature.signature, root.hashAlgorithm) };
+  if (bundle.content.$case === 'messageSignature' && artifact) {
+    const content = entity.signature; // a class instance: delegate rather than spread
+    withKey.signature = {
+      signature: content.signature,
+      compareSignature: (signature) => content.compareSignature(signature),
+      compareDigest: (digest) => content.compareDigest(digest),
+      verifySignature: messageVerifier(artifact, content.signature, root.hashAlgorithm),
+    };
+  }
   if (root.checksTlog) return withKey;
   // No trusted root: this key's evidence cannot have its log entries or timestamps checked, so they are ignored.
   return { ...withKey, tlogEntries: [], timestamps: [] };

@@ -32,8 +32,10 @@ export interface WitnessOptions {
   tlog?: boolean;
   /** Optional. Ask the TSA for an RFC 3161 timestamp. Default: false. */
   tsa?: boolean;
-  /** Optional. A world whose Rekor logs this entry instead (a later clock, or an untrusted log). */
+  /** Optional. A world whose Rekor logs this entry instead (an untrusted log). */
   rekorOf?: SigstoreWorld;
+  /** Optional. This world's Rekor integrates the entry this many ms after `at`. Default: 0. */
+  tlogDelayMs?: number;
 }
 
 const OID_FULCIO_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
@@ -46,10 +48,10 @@ export async function createSigstoreWorld(at: Date): Promise<SigstoreWorld> {
   const tlogKey = ec();
   const tlog = await initializeTLog(REKOR_URL, tlogKey, at);
   const tsa = await initializeTSA(ec(), at);
-  const rekor = rekorHandler(tlog);
   const timestamps = tsaHandler(tsa);
 
-  const rekorWitness = (): Witness => {
+  const rekorWitness = async (delayMs = 0): Promise<Witness> => {
+    const rekor = rekorHandler(delayMs === 0 ? tlog : await initializeTLog(REKOR_URL, tlogKey, new Date(at.getTime() + delayMs)));
     const witness = new RekorWitness({ rekorBaseURL: REKOR_URL, entryType: 'intoto' });
     // 'intoto': the mock log stores proposed entries as-is, and only intoto bodies keep the signature as the real log would.
     // In-process transport: the mock Rekor handler answers what the HTTP client would have sent.
@@ -73,7 +75,7 @@ export async function createSigstoreWorld(at: Date): Promise<SigstoreWorld> {
     return witness;
   };
 
-  const world: SigstoreWorld & { witnesses(options: WitnessOptions): Witness[] } = {
+  const world: SigstoreWorld & { witnesses(options: WitnessOptions): Promise<Witness[]> } = {
     at,
     trustedRootJson: JSON.stringify(
       TrustedRoot.toJSON({
@@ -86,8 +88,10 @@ export async function createSigstoreWorld(at: Date): Promise<SigstoreWorld> {
       null,
       2,
     ),
-    witnesses(options) {
-      return [...(options.tlog === false ? [] : [(options.rekorOf as typeof world | undefined)?.witnesses({ tsa: false })[0] ?? rekorWitness()]), ...(options.tsa ? [tsaWitness()] : [])];
+    async witnesses(options) {
+      const other = options.rekorOf as typeof world | undefined;
+      const log = options.tlog === false ? [] : other ? await other.witnesses({}) : [await rekorWitness(options.tlogDelayMs)];
+      return [...log, ...(options.tsa ? [tsaWitness()] : [])];
     },
     async signKeyless(artifact, identity, options = {}) {
       const signer: Signer = {
@@ -97,13 +101,13 @@ export async function createSigstoreWorld(at: Date): Promise<SigstoreWorld> {
           return { signature: nodeSign('sha256', data, privateKey), key: { $case: 'x509Certificate', certificate: toPem(Buffer.from(der.buffer, der.byteOffset, der.byteLength)) } };
         },
       };
-      return build(artifact, signer, world.witnesses(options));
+      return build(artifact, signer, await world.witnesses(options));
     },
     async signKeyed(artifact, privateKey, options = {}) {
       const publicPem = (privateKey.type === 'private' ? (await import('node:crypto')).createPublicKey(privateKey) : privateKey).export({ type: 'spki', format: 'pem' }).toString();
       const hash = options.hash === undefined ? (privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256') : options.hash;
       const signer: Signer = { sign: async (data) => ({ signature: nodeSign(hash, data, privateKey), key: { $case: 'publicKey', publicKey: publicPem } }) };
-      return build(artifact, signer, world.witnesses(options));
+      return build(artifact, signer, await world.witnesses(options));
     },
   };
   return world;
