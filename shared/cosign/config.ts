@@ -33,7 +33,7 @@ const identity = z
 const keyedRoot = z
   .strictObject({
     /** PEM text inline, or a file holding it. */
-    publicKey: z.union([z.string().min(1), fileRef]),
+    publicKey: z.union([z.string().min(1), fileRef], { error: 'give the PEM text or {"file": "<path>"}' }),
     /** Digest the signer hashed the payload with (cosign uses SHA-256 unless told otherwise). Ignored for Ed25519. */
     hashAlgorithm: z.enum(['sha256', 'sha384', 'sha512']).default('sha256'),
     /** Trusted root whose Rekor keys (and TSAs) check a keyed signature's tlog entries and timestamps. */
@@ -58,25 +58,48 @@ const keylessRoot = z.strictObject({
   }),
 });
 
-const rootName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a trust root name is 1-64 of A-Z a-z 0-9 . _ - (not starting with . _ -)');
+const ROOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export const cosignConfigSchema = z.strictObject({
-  trustRoots: z.record(rootName, z.union([keyedRoot, keylessRoot])).check((ctx) => {
-    if (Object.keys(ctx.value).length === 0) ctx.issues.push({ code: 'custom', input: ctx.value, message: 'name at least one trust root' });
-  }),
-});
+const envelope = z.strictObject({ trustRoots: z.record(z.string(), z.unknown()) });
 
-export type CosignConfig = z.infer<typeof cosignConfigSchema>;
+export interface CosignConfig {
+  trustRoots: Record<string, KeyedRootConfig | { keyless: KeylessRootConfig }>;
+}
 export type KeyedRootConfig = z.infer<typeof keyedRoot>;
 export type KeylessRootConfig = z.infer<typeof keylessRoot>['keyless'];
 export type IdentityConfig = z.infer<typeof identity>;
 
-/** Validates the configuration; throws ERR_COSIGN_CONFIG listing every problem as `path: message`. */
+/**
+ * Validates the configuration; throws ERR_COSIGN_CONFIG listing every problem as `path: message`. Each root is
+ * checked against the schema its shape asks for (`keyless` or `publicKey`), so messages name the real field.
+ */
 export function parseCosignConfig(input: unknown): CosignConfig {
-  const result = cosignConfigSchema.safeParse(input);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(cosign)'}: ${issue.message}`);
-  throw new CosignError('ERR_COSIGN_CONFIG', `cosign configuration: ${problems.join('; ')}`, { details: { problems } });
+  const problems: string[] = [];
+  const outer = envelope.safeParse(input);
+  if (!outer.success) problems.push(...outer.error.issues.map((issue) => describe([], issue)));
+  const given = typeof input === 'object' && input !== null ? (input as { trustRoots?: unknown }).trustRoots : undefined;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) throw configError(problems);
+  const trustRoots: CosignConfig['trustRoots'] = {};
+  const entries = Object.entries(given);
+  if (entries.length === 0) problems.push('trustRoots: name at least one trust root');
+  for (const [name, value] of entries) {
+    if (!ROOT_NAME.test(name)) problems.push(`trustRoots.${name}: a trust root name is 1-64 of A-Z a-z 0-9 . _ - and starts with a letter or digit`);
+    const schema = typeof value === 'object' && value !== null && 'keyless' in value ? keylessRoot : keyedRoot;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) trustRoots[name] = parsed.data;
+    else problems.push(...parsed.error.issues.map((issue) => describe(['trustRoots', name], issue)));
+  }
+  if (problems.length > 0) throw configError(problems);
+  return { trustRoots };
+}
+
+function describe(prefix: string[], issue: z.core.$ZodIssue): string {
+  const path = [...prefix, ...issue.path.map(String)].join('.');
+  return `${path || '(cosign)'}: ${issue.message}`;
+}
+
+function configError(problems: string[]): CosignError {
+  return new CosignError('ERR_COSIGN_CONFIG', `cosign configuration: ${problems.join('; ')}`, { details: { problems } });
 }
 
 export function isKeylessRoot(root: KeyedRootConfig | { keyless: KeylessRootConfig }): root is { keyless: KeylessRootConfig } {

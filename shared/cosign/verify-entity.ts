@@ -43,9 +43,11 @@ export function verifyAgainstRoot(bundle: Bundle, artifact: Buffer | undefined, 
   }
   checks.push(pass('signature'));
   checks.push(root.kind === 'keyless' ? pass('certificate') : skip('certificate'));
-  checks.push(root.kind === 'keyless' || root.checksTlog ? pass('tlog') : skip('tlog'));
+  // What ran is what the entity carried (entries or timestamps absent and not required are skipped).
+  checks.push(entity.tlogEntries.length > 0 ? pass('tlog') : skip('tlog'));
   if (root.kind === 'keyless') checks.push(root.ctlogThreshold > 0 ? pass('ctlog') : skip('ctlog'));
   const signedAt = earliestTimestamp(entity);
+  checks.push(signedAt ? pass('timestamp') : skip('timestamp'));
   if (root.kind === 'keyed') {
     checks.push(skip('identity'));
     return { root: root.name, ok: true, checks, signer: { subject: `sha256:${root.keyId}` }, ...(signedAt ? { signedAt } : {}) };

@@ -107,7 +107,7 @@ describe.skipIf(!available)('cosign scheme against docker-registry 2.8 (skipped 
       expect(result.unreachable).toEqual([]);
       expect(result.outcomes).toHaveLength(1);
       expect(result.outcomes[0]).toMatchObject({ scheme: 'cosign', ok: true, trustRoot: 'github', signer: { subject: GOOD.subject, issuer: GOOD.issuer }, signedAt: world.at.toISOString() });
-      expect(result.outcomes[0]?.checks.map((c) => `${c.name}:${c.action}:${c.ok}`)).toEqual(['format:enforce:true', 'subject:enforce:true', 'docker-reference:log:true', 'signature:enforce:true', 'certificate:enforce:true', 'tlog:enforce:true', 'ctlog:skip:true', 'identity:enforce:true']);
+      expect(result.outcomes[0]?.checks.map((c) => `${c.name}:${c.action}:${c.ok}`)).toEqual(['format:enforce:true', 'subject:enforce:true', 'docker-reference:log:true', 'signature:enforce:true', 'certificate:enforce:true', 'tlog:enforce:true', 'ctlog:skip:true', 'timestamp:enforce:true', 'identity:enforce:true']);
     });
 
     it('keyless bundle referrer (DSSE in-toto, found through the tag-schema index)', async () => {
