@@ -79,6 +79,25 @@ describe('keyless cosign signatures: timestamps, SCTs, exact identities, unsuppo
     if (!ok) expect(result.outcomes[0]?.error?.code).toBe('ERR_COSIGN_IDENTITY');
   });
 
+  it('a Rekor inclusion proof (checkpoint + Merkle path) without a SET is accepted, with the TSA dating the signature; a bad proof is not', async () => {
+    const bundle = await world.signKeyless({ kind: 'dsse', data: signStatement(subject.digest, 'registry.example/team/app') }, ID, { tsa: true });
+    const json = JSON.parse(bundleJson(bundle)) as { verificationMaterial: { tlogEntries: Array<{ inclusionPromise?: unknown; inclusionProof: { checkpoint: { envelope: string } } }> } };
+    const entry = json.verificationMaterial.tlogEntries[0];
+    if (!entry) throw new Error('the mock Rekor gave no entry');
+    delete entry.inclusionPromise;
+    const proofOnly = new MemoryEvidenceRegistry();
+    proofOnly.addBundleReferrer(JSON.stringify(json), subject);
+    const accepted = await run(await keyless(), proofOnly);
+    expect(accepted.outcomes[0]).toMatchObject({ ok: true, signedAt: world.at.toISOString() });
+    // The proof is checked against the signed checkpoint's root hash: claim another root there.
+    const lines = entry.inclusionProof.checkpoint.envelope.split('\n');
+    lines[2] = Buffer.alloc(32, 7).toString('base64');
+    entry.inclusionProof.checkpoint.envelope = lines.join('\n');
+    const badProof = new MemoryEvidenceRegistry();
+    badProof.addBundleReferrer(JSON.stringify(json), subject);
+    expect((await run(await keyless(), badProof)).outcomes[0]?.error?.code).toBe('ERR_COSIGN_TLOG_INVALID');
+  });
+
   it('a message-signature bundle referrer is refused as unsupported (its signed bytes are the subject manifest)', async () => {
     const bundle = await world.signKeyless({ kind: 'message', data: Buffer.from('manifest bytes') }, ID);
     const registry = new MemoryEvidenceRegistry();
