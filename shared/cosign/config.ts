@@ -30,10 +30,22 @@ const identity = z
     if ((v.subject === undefined) === (v.subjectRegExp === undefined)) ctx.issues.push({ code: 'custom', input: v, message: 'give exactly one of subject, subjectRegExp' });
   });
 
+const keyVaultKey = z.strictObject({
+  /** https://<vault>.vault.azure.net (plain http only on loopback, for tests). */
+  vaultUrl: z.string().regex(/^(https:\/\/[^/?#]+|http:\/\/(127\.0\.0\.1|localhost)(:\d+)?)\/?$/, 'an https vault URL such as https://myvault.vault.azure.net'),
+  name: z.string().regex(/^[A-Za-z0-9-]{1,127}$/, 'a Key Vault key name'),
+  /** Pin one version; without it the current version is read and followed on refresh. */
+  version: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional(),
+  /** Seconds between re-reads of the key (rotation). */
+  refreshSeconds: z.number().int().min(60).max(86_400).default(3600),
+});
+
 const keyedRoot = z
   .strictObject({
     /** PEM text inline, or a file holding it. */
-    publicKey: z.union([z.string().min(1), fileRef], { error: 'give the PEM text or {"file": "<path>"}' }),
+    publicKey: z.union([z.string().min(1), fileRef], { error: 'give the PEM text or {"file": "<path>"}' }).optional(),
+    /** Or the public part of an Azure Key Vault key. */
+    keyVault: keyVaultKey.optional(),
     /** Digest the signer hashed the payload with (cosign uses SHA-256 unless told otherwise). Ignored for Ed25519. */
     hashAlgorithm: z.enum(['sha256', 'sha384', 'sha512']).default('sha256'),
     /** Trusted root whose Rekor keys (and TSAs) check a keyed signature's tlog entries and timestamps. */
@@ -42,6 +54,7 @@ const keyedRoot = z
     tlog: threshold(0).default({ threshold: 0 }),
   })
   .check((ctx) => {
+    if ((ctx.value.publicKey === undefined) === (ctx.value.keyVault === undefined)) ctx.issues.push({ code: 'custom', input: ctx.value, message: 'give exactly one of publicKey, keyVault (or keyless for a keyless root)' });
     if (ctx.value.tlog.threshold > 0 && !ctx.value.trustedRoot) ctx.issues.push({ code: 'custom', input: ctx.value, path: ['tlog', 'threshold'], message: 'a tlog threshold above 0 needs trustedRoot (the Rekor keys)' });
   });
 

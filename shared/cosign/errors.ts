@@ -21,7 +21,8 @@ export type CosignErrorCode =
   | 'ERR_COSIGN_TLOG_MISSING'
   | 'ERR_COSIGN_TLOG_INVALID'
   | 'ERR_COSIGN_TIMESTAMP'
-  | 'ERR_COSIGN_IDENTITY';
+  | 'ERR_COSIGN_IDENTITY'
+  | 'ERR_COSIGN_KEYVAULT';
 
 const KIND: Record<CosignErrorCode, ErrorKind> = {
   ERR_COSIGN_CONFIG: 'config',
@@ -40,6 +41,7 @@ const KIND: Record<CosignErrorCode, ErrorKind> = {
   ERR_COSIGN_TLOG_INVALID: 'verification-failed',
   ERR_COSIGN_TIMESTAMP: 'verification-failed',
   ERR_COSIGN_IDENTITY: 'verification-failed',
+  ERR_COSIGN_KEYVAULT: 'inconclusive',
 };
 
 export class CosignError extends AppError {

@@ -11,7 +11,7 @@ export const cosignScheme: SchemeFactory = {
   async create(config: unknown, deps: SchemeDeps): Promise<EvidenceScheme> {
     const [{ parseCosignConfig }, { loadTrustRoots }, { CosignScheme }] = await Promise.all([import('./config.js'), import('./trust-roots.js'), import('./scheme.js')]);
     const parsed = parseCosignConfig(config);
-    return new CosignScheme(await loadTrustRoots(parsed, deps.baseDir), deps);
+    return new CosignScheme(await loadTrustRoots(parsed, deps), deps);
   },
 };
 

@@ -10,7 +10,11 @@ const MIN_RSA_BITS = 2048;
  */
 export function parsePublicKeyPem(pem: string): KeyObject {
   if (!/-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem)) throw new Error('not a PEM public key (BEGIN PUBLIC KEY)');
-  const key = createPublicKey(pem);
+  return checkPublicKey(createPublicKey(pem));
+}
+
+/** Checks a public key is of a type and size cosign keys may have (see parsePublicKeyPem). */
+export function checkPublicKey(key: KeyObject): KeyObject {
   const details = key.asymmetricKeyDetails ?? {};
   switch (key.asymmetricKeyType) {
     case 'ec':

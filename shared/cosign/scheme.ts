@@ -7,8 +7,12 @@ import { BUNDLE_MEDIA_TYPES, LIMITS, SCHEME_NAME } from './constants.js';
 import { evidenceFailure, unreachableReason } from './errors.js';
 import { legacyOutcomes, signatureTag } from './legacy-evidence.js';
 import { draft, rejected } from './outcome.js';
-import type { TrustRoot } from './trust-roots.js';
+import { fetchKeyVaultKey } from './keyvault-key.js';
+import type { KeyedTrustRoot, TrustRoot } from './trust-roots.js';
 import { isUnreachable, isUnreachableResult, type Unreachable } from './unreachable.js';
+
+/** Retry delay after a failed Key Vault refresh. */
+const RETRY_MS = 60_000;
 
 /**
  * The cosign / Sigstore scheme: finds cosign's `.sig` tag signatures and OCI 1.1 Sigstore bundle referrers
@@ -16,14 +20,55 @@ import { isUnreachable, isUnreachableResult, type Unreachable } from './unreacha
  */
 export class CosignScheme implements EvidenceScheme {
   readonly name = SCHEME_NAME;
-  private readonly fingerprintValue: string;
+  private readonly roots: TrustRoot[];
+  private fingerprintValue = '';
+  private readonly refreshing = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly roots: readonly TrustRoot[],
+    roots: readonly TrustRoot[],
     private readonly deps: SchemeDeps,
   ) {
-    const material = roots.map((root) => `${root.name}\n${root.kind}\n${root.material}`).sort();
+    this.roots = [...roots];
+    this.recomputeFingerprint();
+  }
+
+  private recomputeFingerprint(): void {
+    const material = this.roots.map((root) => `${root.name}\n${root.kind}\n${root.material}`).sort();
     this.fingerprintValue = createHash('sha256').update(`cosign/v1\n${material.join('\n\n')}`).digest('hex');
+  }
+
+  /**
+   * Re-reads Key Vault keys whose refresh period has passed (one read per root at a time). A failed read keeps
+   * the key in use and is retried after RETRY_MS: a vault outage does not stop verification with the known key.
+   */
+  private async refreshDue(): Promise<void> {
+    const now = this.deps.clock.now().getTime();
+    await Promise.all(
+      this.roots.map((root) => {
+        const vault = root.kind === 'keyed' ? root.keyVault : undefined;
+        if (!vault || now - vault.loadedAt < vault.refreshMs) return undefined;
+        let pending = this.refreshing.get(root.name);
+        if (!pending) {
+          pending = fetchKeyVaultKey(this.deps.fetch, vault.ref)
+            .then(
+              (key) => this.replace(vault.rebuild(key, now)),
+              (error: unknown) => {
+                this.deps.logger.log('warn', 'cosign.keyvault.refresh_failed', { root: root.name, error: error instanceof Error ? error.message : String(error) });
+                this.replace({ ...(root as KeyedTrustRoot), keyVault: { ...vault, loadedAt: now - vault.refreshMs + RETRY_MS } });
+              },
+            )
+            .finally(() => this.refreshing.delete(root.name));
+          this.refreshing.set(root.name, pending);
+        }
+        return pending;
+      }),
+    );
+  }
+
+  private replace(root: TrustRoot): void {
+    const index = this.roots.findIndex((r) => r.name === root.name);
+    if (index >= 0) this.roots[index] = root;
+    this.recomputeFingerprint();
   }
 
   trustRootNames(): readonly string[] {
@@ -36,10 +81,12 @@ export class CosignScheme implements EvidenceScheme {
   }
 
   async fingerprint(): Promise<string> {
+    await this.refreshDue();
     return this.fingerprintValue;
   }
 
   async verify(request: SchemeRequest): Promise<SchemeResult> {
+    await this.refreshDue();
     const roots = request.trustRoots.length === 0 ? this.roots : this.roots.filter((root) => request.trustRoots.includes(root.name));
     const outcomes: EvidenceOutcome[] = [];
     const unreachable: Reason[] = [];
