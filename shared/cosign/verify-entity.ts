@@ -26,7 +26,7 @@ export function verifyAgainstRoot(bundle: Bundle, artifact: Buffer | undefined, 
   try {
     entity = toEntity(bundle, artifact, root);
   } catch (error) {
-    return fail(root.name, checks, 'format', 'ERR_COSIGN_MALFORMED', `verification material unreadable: ${messageOf(error)}`);
+    return fail(root.name, checks, 'material', 'ERR_COSIGN_MALFORMED', `verification material unusable: ${messageOf(error)}`);
   }
   // Counted first so a missing log entry is reported as such (the verifier would first miss its timestamp).
   const tlogThreshold = root.kind === 'keyless' || root.checksTlog ? root.tlogThreshold : 0;
@@ -98,7 +98,7 @@ function messageVerifier(artifact: Buffer, signature: Buffer, hash: string): (ke
 /** Maps the kept verifier's error codes onto this scheme's checks and stable codes. */
 function classify(error: unknown): [string, CosignErrorCode] {
   if (error instanceof PolicyError) return ['identity', 'ERR_COSIGN_IDENTITY'];
-  if (!(error instanceof VerificationError)) return ['format', 'ERR_COSIGN_MALFORMED'];
+  if (!(error instanceof VerificationError)) return ['material', 'ERR_COSIGN_MALFORMED'];
   switch (error.code) {
     case 'SIGNATURE_ERROR':
       return ['signature', 'ERR_COSIGN_SIGNATURE'];
@@ -117,7 +117,7 @@ function classify(error: unknown): [string, CosignErrorCode] {
     case 'TIMESTAMP_ERROR':
       return ['timestamp', 'ERR_COSIGN_TIMESTAMP'];
     default:
-      return ['format', 'ERR_COSIGN_MALFORMED'];
+      return ['material', 'ERR_COSIGN_MALFORMED'];
   }
 }
 
