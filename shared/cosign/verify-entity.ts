@@ -55,7 +55,8 @@ export function verifyAgainstRoot(bundle: Bundle, artifact: Buffer | undefined, 
   const san = signerKeyIdentity.san ?? '';
   const issuer = signerKeyIdentity.issuer ?? '';
   const signer = keylessSigner(entity, san, issuer);
-  if (!root.identities.some((identity) => identity.subject(san) && identity.issuer(issuer))) {
+  // A certificate without a SAN or an OIDC issuer names nobody: no pattern (not even `.*`) may accept it.
+  if (san === '' || issuer === '' || !root.identities.some((identity) => identity.subject(san) && identity.issuer(issuer))) {
     return { ...fail(root.name, checks, 'identity', 'ERR_COSIGN_IDENTITY', `signer ${bounded(san)} (issuer ${bounded(issuer)}) matches no identity of trust root ${root.name}`), signer };
   }
   checks.push(pass('identity'));

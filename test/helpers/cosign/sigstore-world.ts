@@ -97,7 +97,7 @@ export async function createSigstoreWorld(at: Date): Promise<SigstoreWorld> {
       const signer: Signer = {
         async sign(data) {
           const { publicKey, privateKey } = ec();
-          const der = await ca.issueCertificate({ publicKey: publicKey.export({ type: 'spki', format: 'der' }), subjectAltName: identity.subject, extensions: [{ oid: OID_FULCIO_ISSUER_V2, value: identity.issuer }] });
+          const der = await ca.issueCertificate({ publicKey: publicKey.export({ type: 'spki', format: 'der' }), subjectAltName: identity.subject, extensions: identity.issuer ? [{ oid: OID_FULCIO_ISSUER_V2, value: identity.issuer }] : [] });
           return { signature: nodeSign('sha256', data, privateKey), key: { $case: 'x509Certificate', certificate: toPem(Buffer.from(der.buffer, der.byteOffset, der.byteLength)) } };
         },
       };

@@ -98,6 +98,15 @@ describe('keyless cosign signatures: timestamps, SCTs, exact identities, unsuppo
     expect((await run(await keyless(), badProof)).outcomes[0]?.error?.code).toBe('ERR_COSIGN_TLOG_INVALID');
   });
 
+  it('a certificate without an OIDC issuer extension is refused even by a match-all identity', async () => {
+    const payload = simpleSigningPayload(subject.digest, 'registry.example/team/app');
+    const bundle = await world.signKeyless({ kind: 'message', data: payload }, { subject: ID.subject, issuer: '' });
+    const registry = new MemoryEvidenceRegistry();
+    registry.addSigImage(tag, [{ payload, annotations: legacyAnnotations(bundle) }]);
+    const result = await run(await keyless({}, [{ issuerRegExp: '.*', subjectRegExp: '.*' }]), registry);
+    expect(result.outcomes[0]?.error?.code).toBe('ERR_COSIGN_IDENTITY');
+  });
+
   it('a message-signature bundle referrer is refused as unsupported (its signed bytes are the subject manifest)', async () => {
     const bundle = await world.signKeyless({ kind: 'message', data: Buffer.from('manifest bytes') }, ID);
     const registry = new MemoryEvidenceRegistry();
