@@ -1,4 +1,4 @@
-import type { Verdict } from '../verification/verdict.js';
+import type { Verdict } from '../verdict/index.js';
 
 /** Deep-freezes a JSON value in place and returns it. */
 export function deepFreeze<T>(value: T): T {

@@ -2,6 +2,7 @@
  * The evidence schemes trustgate knows: the one place a scheme is wired in. Adding a scheme = one module exporting a
  * SchemeFactory + one line in `schemeFactories` below. Loaded on first use (schemes pull their crypto libraries).
  */
+import { cosignScheme } from '../cosign/index.js';
 import { dctScheme } from '../dct/index.js';
 import { notarySchemeFactory, type RevocationPort } from '../notary/index.js';
 import type { TrustPolicyDocument } from '../policy/index.js';
@@ -18,6 +19,7 @@ export interface SchemeMaterial {
 export function schemeFactories(material: SchemeMaterial): SchemeFactory[] {
   return [
     notarySchemeFactory({ policy: material.trustPolicy, trustStore: material.trustStore, revocation: material.revocation }),
+    cosignScheme,
     dctScheme,
   ];
 }

@@ -25,6 +25,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   /** A scheme knows the port, its own trust formats, and never the registry client, cache or surfaces. */
   'shared/notary': [...BASE, 'shared/scheme', 'shared/pki', 'shared/policy', 'shared/truststore'],
   'shared/dct': [...BASE, 'shared/scheme', 'shared/oci'],
+  'shared/cosign': [...BASE, 'shared/scheme', 'shared/oci'],
   /** Metrics and invocation-aware logging: the port and its OpenTelemetry implementation. */
   'shared/telemetry': [...BASE],
   'shared/verification': [
@@ -35,7 +36,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   ],
   'shared/admission': [...BASE, 'shared/verification', 'shared/oci'],
   'shared/config': [
-    ...BASE, 'shared/admission', 'shared/cache', 'shared/dct', 'shared/events', 'shared/notary', 'shared/oci', 'shared/pki', 'shared/policy',
+    ...BASE, 'shared/admission', 'shared/cache', 'shared/cosign', 'shared/dct', 'shared/events', 'shared/notary', 'shared/oci', 'shared/pki', 'shared/policy',
     'shared/scheme', 'shared/telemetry', 'shared/truststore', 'shared/verification', 'shared/verification-policy',
   ],
   functions: [...BASE, 'shared/admission', 'shared/cache', 'shared/config', 'shared/events', 'shared/http', 'shared/oci', 'shared/telemetry', 'shared/verification'],

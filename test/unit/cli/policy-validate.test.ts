@@ -23,6 +23,6 @@ describe('trustgate policy validate (verification policy)', () => {
     const { code, stdout } = await run({ version: '1', policies: [{ name: 'all', registryScopes: ['R.io/App'], require: { anyOf: ['pgp'] } }] });
     expect(code).toBe(1);
     expect(stdout).toContain('policies[0].registryScopes[0]: scope "R.io/App" must be lowercase [SCOPE_NOT_LOWERCASE]');
-    expect(stdout).toContain('policies[0].require.anyOf[0]: unknown scheme "pgp" (known: notary, dct) [SCHEME_UNKNOWN]');
+    expect(stdout).toContain('policies[0].require.anyOf[0]: unknown scheme "pgp" (known: notary, cosign, dct) [SCHEME_UNKNOWN]');
   });
 });
