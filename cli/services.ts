@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, loadSettings, type Services } from '../shared/config/index.js';
 import { jsonLogger, silentLogger } from '../shared/core/index.js';
+import { noopMetrics } from '../shared/telemetry/index.js';
 import type { CliIo } from './io.js';
 import { checkFiles, checkNamedStores, type SettingSource } from './preflight.js';
 import { noEvents, noVerdictCache } from './process-cache.js';
@@ -34,7 +35,7 @@ export async function cliServices(flags: ServiceFlags, io: CliIo, plainHttpRegis
   await checkFiles(settings, source);
   const logger = flags.verbose ? jsonLogger('debug', (line) => io.stderr(line + '\n')) : silentLogger;
   const cache = settings.azure.table ? {} : { cache: noVerdictCache };
-  const services = await createServices(settings, { logger, publisher: noEvents, ...cache, ...io.overrides });
+  const services = await createServices(settings, { logger, publisher: noEvents, metrics: noopMetrics, ...cache, ...io.overrides });
   await checkNamedStores(settings, services.policy, source);
   return services;
 }

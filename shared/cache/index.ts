@@ -6,6 +6,7 @@ export type { MemoryResultCacheOptions } from './memory.js';
 export { TableResultCache } from './table.js';
 export type { TableResultCacheOptions } from './table.js';
 export { TieredResultCache } from './tiered.js';
+export type { TieredResultCacheOptions } from './tiered.js';
 export { createVerdictTableClient, DEFAULT_VERDICT_TABLE } from './client.js';
 export type { VerdictTableTarget } from './client.js';
 export { encodeKeyPart, decodeKeyPart, toTableKeys, splitKey } from './keys.js';

@@ -5,10 +5,17 @@ import type { CachedVerdict, CacheKey, DuePage, ResultCache } from './port.js';
  * put and deleteDigest go to every tier; listDue comes from the last (durable) tier, the only one that
  * sees what every instance stored.
  */
+export interface TieredResultCacheOptions {
+  /** Optional. Each tier's name, in order, for `onLookup`. Default: tier0, tier1, … */
+  names?: readonly string[];
+  /** Optional. Told of every lookup in every tier (cache-tier hit metrics). */
+  onLookup?: (tier: string, hit: boolean) => void;
+}
+
 export class TieredResultCache implements ResultCache {
   private readonly tiers: readonly ResultCache[];
 
-  constructor(tiers: readonly ResultCache[]) {
+  constructor(tiers: readonly ResultCache[], private readonly options: TieredResultCacheOptions = {}) {
     if (tiers.length === 0) throw new RangeError('TieredResultCache needs at least one tier');
     this.tiers = tiers;
   }
@@ -16,6 +23,7 @@ export class TieredResultCache implements ResultCache {
   async get(key: CacheKey, at: Date): Promise<CachedVerdict | undefined> {
     for (let i = 0; i < this.tiers.length; i++) {
       const hit = await this.tiers[i]?.get(key, at);
+      this.options.onLookup?.(this.options.names?.[i] ?? `tier${i}`, hit !== undefined);
       if (hit === undefined) continue;
       await Promise.all(this.tiers.slice(0, i).map((upper) => upper.put(hit)));
       return hit;

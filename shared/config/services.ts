@@ -5,7 +5,7 @@ import type { RegistryClient } from '../oci/index.js';
 import type { TrustPolicyDocument } from '../policy/index.js';
 import type { TrustStore } from '../truststore/index.js';
 import type { DefaultVerificationService, PushHandler, RecheckService } from '../verification/index.js';
-import { invocationAwareLogger } from '../telemetry/index.js';
+import { deferredMetrics, getMetrics, invocationAwareLogger, type Metrics } from '../telemetry/index.js';
 import { azureCredential } from './azure-credential.js';
 import { registryAllowlist } from './registry-allowlist.js';
 import { loadSettings, type Settings } from './settings.js';
@@ -34,6 +34,8 @@ export interface ServiceOverrides {
   cache?: ResultCache;
   trustStore?: TrustStore;
   publisher?: EventPublisher;
+  /** Default: Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set (loaded in the background), else none. */
+  metrics?: Metrics;
 }
 
 /**
@@ -94,7 +96,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   });
   const revocation = new RevocationChecker({ ...fetchOverride, clock, logger });
   // The Table Storage and Event Grid SDKs load only when used (the CLI passes its own cache and publisher).
-  const cache = overrides.cache ?? (await (await import('./cache-source.js')).buildCache(settings, clock, logger));
+  const metrics = overrides.metrics ?? deferredMetrics(getMetrics(process.env, logger));
+  const cache = overrides.cache ?? (await (await import('./cache-source.js')).buildCache(settings, clock, logger, metrics));
   const factories = schemeFactories({ trustPolicy: policy, trustStore, revocation });
   const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: overrides.fetch ?? defaultFetch });
   const verification = new DefaultVerificationService({
@@ -108,6 +111,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     verdictMaxAgeSeconds: settings.verdictMaxAgeSeconds,
     denyMaxAgeSeconds: settings.denyMaxAgeSeconds,
     tagCacheSeconds: settings.tagCacheSeconds,
+    metrics,
   });
   const topic = settings.azure.eventGridTopic;
   const publisher = overrides.publisher ?? (await eventPublisher(topic, logger, clock));

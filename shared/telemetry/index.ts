@@ -1,4 +1,5 @@
 export { noopMetrics, openTelemetryMetrics, METRIC_NAMES } from './metrics.js';
+export { deferredMetrics } from './deferred.js';
 export type { Metrics, MetricDecision, CacheTier } from './metrics.js';
 export { metricsFor, getMetrics, azureMonitorMeter } from './azure-monitor.js';
 export type { TelemetryEnvironment, ExporterOptions, MeterLoader } from './azure-monitor.js';

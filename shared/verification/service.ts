@@ -3,6 +3,7 @@ import { isAppError, SingleFlight, untilAborted, type Clock, type Logger } from 
 import type { CacheKey, ResultCache } from '../cache/index.js';
 import { Reference, type Descriptor } from '../oci/index.js';
 import type { EvidenceScheme } from '../scheme/index.js';
+import type { Metrics } from '../telemetry/index.js';
 import type { VerificationPolicyDocument } from '../verification-policy/index.js';
 import { admit, type Admitted } from './admit.js';
 import { REASON } from './codes.js';
@@ -38,9 +39,17 @@ export interface VerificationServiceOptions {
   denyMaxAgeSeconds: number;
   /** Required. How long tag → digest resolutions are reused, seconds; 0 disables (TRUSTGATE_TAG_CACHE_S). */
   tagCacheSeconds: number;
+  /** Optional. Verdicts, latency and registry errors for operators to chart. Default: none. */
+  metrics?: Metrics;
 }
 
 const NEVER = new AbortController().signal;
+
+/** What one decision learnt on the way, for metrics. */
+interface DecisionFacts {
+  cached?: boolean;
+  registryError?: { registry: string; code: string };
+}
 
 /** admit → resolve → cache → for each required scheme: discover, bounded fetch, verify → combine → decide → cache. */
 export class DefaultVerificationService implements VerificationService {
@@ -64,6 +73,19 @@ export class DefaultVerificationService implements VerificationService {
   }
 
   async verify(reference: string, options: VerifyOptions = {}): Promise<Verdict> {
+    const metrics = this.options.metrics;
+    if (!metrics) return this.decide(reference, options, {});
+    const started = performance.now();
+    const facts: DecisionFacts = {};
+    const verdict = await this.decide(reference, options, facts);
+    const reason = verdict.decision === 'allow' ? undefined : verdict.reasons[0]?.code;
+    metrics.verdict(verdict.decision, reason, options.source ?? 'request');
+    metrics.verificationLatency(performance.now() - started, verdict.decision, facts.cached === true);
+    if (facts.registryError) metrics.registryError(facts.registryError.registry, facts.registryError.code);
+    return verdict;
+  }
+
+  private async decide(reference: string, options: VerifyOptions, facts: DecisionFacts): Promise<Verdict> {
     const at = this.options.clock.now();
     const admitted = admit(reference, { schemes: this.schemes, document: this.options.verificationPolicy?.document, allowRegistry: this.options.allowRegistry });
     if (!('ref' in admitted)) {
@@ -78,19 +100,26 @@ export class DefaultVerificationService implements VerificationService {
     const lookup = async (digest: string) => (readCache ? this.options.cache?.get(keyOf(digest), at) : undefined);
 
     const pinnedHit = ref.digest ? await lookup(ref.digest) : undefined; // a digest needs no registry call at all
-    if (pinnedHit) return { ...pinnedHit.verdict, subject: { ...pinnedHit.verdict.subject, reference } };
+    if (pinnedHit) {
+      facts.cached = true;
+      return { ...pinnedHit.verdict, subject: { ...pinnedHit.verdict.subject, reference } };
+    }
     let descriptor: Descriptor;
     try {
       descriptor = await this.resolve(ref, signal);
     } catch (error) {
       if (signal.aborted) return this.verdict(at, { reference }, 'inconclusive', [deadlineReason()], policy);
       const proven = isAppError(error) && error.kind === 'verification-failed';
+      if (!proven) facts.registryError = { registry: ref.registry, code: isAppError(error) ? error.code : REASON.registryUnavailable };
       const reason = reasonOf(error, proven ? REASON.manifestNotFound : REASON.registryUnavailable);
       return this.verdict(at, { reference }, proven ? 'deny' : 'inconclusive', [reason], policy);
     }
     const subject = { reference, digest: descriptor.digest, mediaType: descriptor.mediaType };
     const hit = ref.digest ? undefined : await lookup(descriptor.digest);
-    if (hit) return { ...hit.verdict, subject };
+    if (hit) {
+      facts.cached = true;
+      return { ...hit.verdict, subject };
+    }
 
     const key = keyOf(descriptor.digest);
     const flightKey = `${key.registry}/${key.repository}@${key.digest}#${fingerprint}#${JSON.stringify(options.requirePlatforms ?? null)}`;

@@ -29,7 +29,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   /** Metrics and invocation-aware logging: the port and its OpenTelemetry implementation. */
   'shared/telemetry': [...BASE],
   'shared/verification': [
-    ...BASE, 'shared/scheme', 'shared/verification-policy', 'shared/oci', 'shared/cache', 'shared/events',
+    ...BASE, 'shared/scheme', 'shared/verification-policy', 'shared/oci', 'shared/cache', 'shared/events', 'shared/telemetry',
     // Temporary, Notary-specific leftovers: on-push recognises a Notary signature push (readSignatureManifest), and
     // recheck/expiring-certificates scans the Notation trust policy's stores. To go when both become scheme-neutral.
     'shared/notary', 'shared/policy', 'shared/truststore',
@@ -41,7 +41,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   ],
   functions: [...BASE, 'shared/admission', 'shared/cache', 'shared/config', 'shared/events', 'shared/http', 'shared/oci', 'shared/telemetry', 'shared/verification'],
   /** pin reuses admission's image extraction; the CLI passes a no-op cache and event publisher (no Azure SDKs). */
-  cli: [...BASE, 'shared/admission', 'shared/cache', 'shared/config', 'shared/events', 'shared/oci', 'shared/policy', 'shared/verification', 'shared/verification-policy'],
+  cli: [...BASE, 'shared/admission', 'shared/cache', 'shared/config', 'shared/events', 'shared/oci', 'shared/policy', 'shared/telemetry', 'shared/verification', 'shared/verification-policy'],
   /** The local host serves functions/, so it stands above it. */
   host: [...BASE, 'functions', 'shared/config'],
   // Temporary: the host still lives in shared/host until it moves to top-level host/ (the ops helper's change).

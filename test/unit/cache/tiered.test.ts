@@ -16,6 +16,16 @@ describe('TieredResultCache', () => {
     expect(await upper.get(BASE_KEY, T0)).toEqual(entry);
   });
 
+  it('tells of every lookup in every tier by name (cache-tier hit metrics)', async () => {
+    const [upper, lower] = [memory(), memory()];
+    const lookups: string[] = [];
+    const tiered = new TieredResultCache([upper, lower], { names: ['memory', 'table'], onLookup: (tier, hit) => lookups.push(`${tier}:${hit}`) });
+    await lower.put(cachedVerdict());
+    await tiered.get(BASE_KEY, T0);
+    await tiered.get(BASE_KEY, T0);
+    expect(lookups).toEqual(['memory:false', 'table:true', 'memory:true']);
+  });
+
   it('writes and deletes in every tier', async () => {
     const [upper, lower] = [memory(), memory()];
     const tiered = new TieredResultCache([upper, lower]);
