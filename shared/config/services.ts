@@ -137,6 +137,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
       batchSize: settings.azure.recheckBatch,
       lookaheadMs: settings.azure.recheckLookaheadSeconds * 1000,
       expiryWindowMs: settings.azure.expiryWarningDays * 86_400_000,
+      metrics,
     }),
     describe: async () => ({
       trustPolicy: { statements: policy.trustPolicies.map((s) => s.name) },

@@ -16,6 +16,8 @@ export async function expiringCertificates(input: {
   at: Date;
   windowMs: number;
   logger: Logger;
+  /** Optional. Told each readable store's days to its nearest anchor expiry (negative once expired). */
+  onStoreExpiry?: (store: string, days: number) => void;
 }): Promise<TrustgateEvent[]> {
   const horizon = input.at.getTime() + input.windowMs;
   const events: TrustgateEvent[] = [];
@@ -28,6 +30,8 @@ export async function expiringCertificates(input: {
       input.logger.log('warn', 'recheck.trust_store_unreadable', { store: `${ref.type}:${ref.name}`, error: error instanceof Error ? error.message : String(error) });
       continue;
     }
+    const nearest = Math.min(...certificates.map((cert) => Date.parse(cert.validTo)));
+    if (certificates.length > 0) input.onStoreExpiry?.(`${ref.type}:${ref.name}`, Math.floor((nearest - input.at.getTime()) / 86_400_000));
     for (const cert of certificates) {
       const thumbprint = cert.fingerprint256.replaceAll(':', '').toLowerCase();
       if (Date.parse(cert.validTo) > horizon || seen.has(thumbprint)) continue;

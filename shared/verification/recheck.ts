@@ -6,6 +6,7 @@ import type { TrustStore } from '../truststore/index.js';
 import { REASON } from './codes.js';
 import { expiringCertificates } from './expiring-certificates.js';
 import type { DefaultVerificationService } from './service.js';
+import type { Metrics } from '../telemetry/index.js';
 
 export interface RecheckOptions {
   /** Required. */
@@ -30,6 +31,8 @@ export interface RecheckOptions {
   lookaheadMs: number;
   /** Required. Report certificates expiring within this window (TRUSTGATE_EXPIRY_WARNING_DAYS). */
   expiryWindowMs: number;
+  /** Optional. Days to each store's nearest trust-anchor expiry, for operators to chart. Default: none. */
+  metrics?: Pick<Metrics, 'certificateExpiry'>;
 }
 
 export interface RecheckReport {
@@ -93,6 +96,7 @@ export class RecheckService {
       at,
       windowMs: this.options.expiryWindowMs,
       logger,
+      ...(this.options.metrics ? { onStoreExpiry: this.options.metrics.certificateExpiry.bind(this.options.metrics) } : {}),
     });
     report.expiring = expiring.length;
     await this.options.publisher.publish([...events, ...expiring]);
