@@ -1,5 +1,5 @@
 import type { InvocationContext, TimerHandler } from '@azure/functions';
-import { getServices, recheckSchedule } from '../shared/config/index.js';
+import { getServices, registeredRecheckSchedule } from '../shared/config/index.js';
 import type { RecheckService } from '../shared/verification/index.js';
 import { lazy, type FunctionDefinition } from './definition.js';
 
@@ -14,6 +14,6 @@ export function makeRecheckHandler(deps: { recheck: RecheckService }): TimerHand
 export const recheckFunction: FunctionDefinition = {
   kind: 'timer',
   name: 'recheck',
-  schedule: recheckSchedule(),
+  schedule: registeredRecheckSchedule(),
   handler: lazy(async () => makeRecheckHandler(await getServices())),
 };

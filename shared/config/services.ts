@@ -7,6 +7,7 @@ import type { TrustStore } from '../truststore/index.js';
 import type { DefaultVerificationService, PushHandler, RecheckService } from '../verification/index.js';
 import { azureCredential } from './azure-credential.js';
 import { registryAllowlist } from './registry-allowlist.js';
+import { problemsError } from './problems.js';
 import { loadSettings, type Settings } from './settings.js';
 
 /** Everything a handler needs, built once per process (the composition root). */
@@ -40,7 +41,7 @@ export interface ServiceOverrides {
  * services, so importing the functions module stays cheap (Flex allows 30 s for app initialization, admission waits).
  */
 async function loadComponents() {
-  const [events, notary, oci, pki, verification, cacheSource, trustPolicySource, trustStoreSource] = await Promise.all([
+  const [events, notary, oci, pki, verification, cacheSource, trustPolicySource, trustStoreSource, trustCheck] = await Promise.all([
     import('../events/index.js'),
     import('../notary/index.js'),
     import('../oci/index.js'),
@@ -49,6 +50,7 @@ async function loadComponents() {
     import('./cache-source.js'),
     import('./trust-policy-source.js'), // policy reads DN attribute names from pki (@peculiar/asn1-*)
     import('./trust-store-source.js'),
+    import('./trust-check.js'),
   ]);
   return {
     eventGridPublisher: events.eventGridPublisher,
@@ -63,12 +65,14 @@ async function loadComponents() {
     buildCache: cacheSource.buildCache,
     loadTrustPolicy: trustPolicySource.loadTrustPolicy,
     buildTrustStore: trustStoreSource.buildTrustStore,
+    checkTrustStores: trustCheck.checkTrustStores,
+    assertStoresAvailable: trustCheck.assertStoresAvailable,
   };
 }
 
 export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<Services> {
   const {
-    buildCache, buildTrustStore, dockerConfigCredentials, eventGridPublisher, loadTrustPolicy, noEventPublisher, DefaultVerificationService,
+    assertStoresAvailable, checkTrustStores, buildCache, buildTrustStore, dockerConfigCredentials, eventGridPublisher, loadTrustPolicy, noEventPublisher, DefaultVerificationService,
     PushHandler, RecheckService, RegistryClient, RevocationChecker, verifySignature,
   } = await loadComponents();
   const clock = overrides.clock ?? systemClock;
@@ -77,6 +81,10 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const policy = await loadTrustPolicy(settings.trustPolicy);
   const stores = overrides.trustStore ? { store: overrides.trustStore, refresh: async () => undefined } : await buildTrustStore(settings, clock, logger);
   const trustStore = stores.store;
+  if (!overrides.trustStore) {
+    const problems = await checkTrustStores(settings, policy, trustStore);
+    if (problems.length > 0) throw problemsError(problems);
+  }
   const allowRegistry = registryAllowlist(policy, settings.allowedRegistries);
   const registry = new RegistryClient({
     ...fetchOverride,
@@ -92,7 +100,10 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const cache = overrides.cache ?? (await buildCache(settings, clock, logger));
   const verification = new DefaultVerificationService({
     registry,
-    checker: (input) => verifySignature({ ...input, revocation }),
+    checker: async (input) => {
+      await assertStoresAvailable(trustStore, input.statement);
+      return verifySignature({ ...input, revocation });
+    },
     policy,
     trustStore,
     clock,

@@ -61,7 +61,9 @@ export async function searchSignatures(search: SignatureSearch): Promise<Signatu
           continue;
         }
         search.logger.log('warn', 'signature.fetch_failed', { digest: referrer.digest, error: describe(error) });
-        unreachable.push({ code: REASON.registryUnavailable, message: `signature ${referrer.digest}: ${describe(error)}` });
+        // A trust store that broke after start-up is not the registry's fault: keep its own code (still inconclusive).
+        if (isAppError(error) && error.code === 'ERR_TRUST_STORE_UNAVAILABLE') unreachable.push({ code: error.code, message: error.message });
+        else unreachable.push({ code: REASON.registryUnavailable, message: `signature ${referrer.digest}: ${describe(error)}` });
       }
     }
   } catch (error) {

@@ -5,7 +5,7 @@ import { makeVerifyHandler } from '../../functions/verify.js';
 import { runCli } from '../../cli/run.js';
 import { fixedClock, silentLogger } from '../../shared/core/index.js';
 import { createServices, loadSettings, setServices, type Services } from '../../shared/config/index.js';
-import { startLocalHost, type LocalHost } from '../../shared/host/server.js';
+import { startLocalHost, type LocalHost } from '../../host/server.js';
 import type { Verdict } from '../../shared/verification/index.js';
 import { dockerRegistryAvailable } from '../helpers/docker-registry.js';
 import { startSignedRegistry, type SignedRegistry } from '../helpers/signed-registry.js';

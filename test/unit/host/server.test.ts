@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionDefinition } from '../../../functions/definition.js';
 import { memoryLogger } from '../../../shared/core/index.js';
-import { matchRoute } from '../../../shared/host/routes.js';
-import { startLocalHost, type LocalHost } from '../../../shared/host/server.js';
+import { matchRoute } from '../../../host/routes.js';
+import { startLocalHost, type LocalHost } from '../../../host/server.js';
 
 const seen: string[] = [];
 const definitions: FunctionDefinition[] = [

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EventGridEvent, HttpResponseInit } from '@azure/functions';
 import { InvocationContext } from './functions-runtime.js';
-import type { FunctionDefinition } from '../../functions/definition.js';
-import type { Logger } from '../core/index.js';
-import { logHandler } from './server.js';
+import type { FunctionDefinition } from '../functions/definition.js';
+import type { Logger } from '../shared/core/index.js';
+import { logHandler } from './log-handler.js';
 
 const VALIDATION_EVENT = 'Microsoft.EventGrid.SubscriptionValidationEvent';
 

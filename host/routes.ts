@@ -1,4 +1,4 @@
-import type { FunctionDefinition } from '../../functions/definition.js';
+import type { FunctionDefinition } from '../functions/definition.js';
 
 type HttpDefinition = Extract<FunctionDefinition, { kind: 'http' }>;
 

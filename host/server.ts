@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { HttpResponseInit } from '@azure/functions';
 import { HttpRequest, InvocationContext } from './functions-runtime.js';
-import type { FunctionDefinition } from '../../functions/definition.js';
-import type { Logger } from '../core/index.js';
+import type { FunctionDefinition } from '../functions/definition.js';
+import type { Logger } from '../shared/core/index.js';
 import { invokeEventGrid } from './eventgrid.js';
+import { logHandler } from './log-handler.js';
 import { matchRoute } from './routes.js';
 
 /** The local host reads at most this much of a request; handlers apply their own, smaller caps. */
@@ -82,13 +83,6 @@ async function invokeAdmin(options: LocalHostOptions, name: string): Promise<Htt
     return { status: 400, jsonBody: { code: 'ERR_USE_EVENTGRID_ENDPOINT', detail: 'Event Grid functions are invoked through /runtime/webhooks/eventgrid' } };
   }
   return { status: 202 };
-}
-
-export function logHandler(logger: Logger): (level: string, ...args: unknown[]) => void {
-  return (level, ...args) => {
-    const mapped = level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : level === 'debug' || level === 'trace' ? 'debug' : 'info';
-    logger.log(mapped, 'function.log', { message: args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') });
-  };
 }
 
 function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { allFunctions } from '../../functions/all.js';
-import { isAppError, jsonLogger } from '../core/index.js';
-import { createServices, loadLocalSettings, loadSettings, setServices } from '../config/index.js';
+import { allFunctions } from '../functions/all.js';
+import { isAppError, jsonLogger } from '../shared/core/index.js';
+import { createServices, loadLocalSettings, loadSettings, setServices } from '../shared/config/index.js';
 import { startAzuriteTable } from './azurite.js';
 import { startLocalHost } from './server.js';
 
