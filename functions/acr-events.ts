@@ -1,6 +1,7 @@
 import type { EventGridHandler, InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/config/index.js';
 import type { PushHandler } from '../shared/verification/index.js';
+import { gateTrigger } from './availability.js';
 import { lazy, type FunctionDefinition } from './definition.js';
 
 /** shared/events pulls in @azure/eventgrid (~130 ms): it loads with the first event, not when the app starts. */
@@ -41,6 +42,6 @@ export function makeAcrEventsHandler(deps: AcrEventsDeps): EventGridHandler {
 export const acrEventsFunction: FunctionDefinition = {
   kind: 'eventGrid',
   name: 'acrEvents',
-  handler: lazy(async () => makeAcrEventsHandler(await getServices())),
+  handler: gateTrigger('acrEvents', lazy(async () => makeAcrEventsHandler(await getServices()))) as EventGridHandler,
 };
 

@@ -8,7 +8,8 @@ import { getServices, type Services } from '../shared/config/index.js';
 import { silentLogger, systemClock, type Clock, type Logger } from '../shared/core/index.js';
 import { readJsonBody } from '../shared/http/index.js';
 import type { VerificationService } from '../shared/verification/index.js';
-import { lazy, type FunctionDefinition } from './definition.js';
+import { gateAdmission } from './admission-gate.js';
+import type { FunctionDefinition } from './definition.js';
 import { guardHttp } from './guard.js';
 
 /** What the admission and Gatekeeper handlers are built from. */
@@ -68,5 +69,5 @@ export const admissionValidateFunction: FunctionDefinition = {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'v1/admission/validate/{key?}',
-  handler: guardHttp(lazy(async () => makeAdmissionHandler(await loadAdmissionDeps()))),
+  handler: guardHttp(gateAdmission('admission-validate', (deps) => makeAdmissionHandler(deps))),
 };

@@ -1,6 +1,7 @@
 import type { InvocationContext, TimerHandler } from '@azure/functions';
 import { getServices, registeredRecheckSchedule } from '../shared/config/index.js';
 import type { RecheckService } from '../shared/verification/index.js';
+import { gateTrigger } from './availability.js';
 import { lazy, type FunctionDefinition } from './definition.js';
 
 /** recheck — re-verifies due verdicts, refreshes Key Vault stores, reports expiring certificates. */
@@ -15,5 +16,5 @@ export const recheckFunction: FunctionDefinition = {
   kind: 'timer',
   name: 'recheck',
   schedule: registeredRecheckSchedule(),
-  handler: lazy(async () => makeRecheckHandler(await getServices())),
+  handler: gateTrigger('recheck', lazy(async () => makeRecheckHandler(await getServices()))) as TimerHandler,
 };

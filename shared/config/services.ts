@@ -8,7 +8,7 @@ import type { DefaultVerificationService, PushHandler, RecheckService } from '..
 import { azureCredential } from './azure-credential.js';
 import { registryAllowlist } from './registry-allowlist.js';
 import { problemsError } from './problems.js';
-import { loadSettings, type Settings } from './settings.js';
+import { inspectSettings, type Settings } from './settings.js';
 
 /** Everything a handler needs, built once per process (the composition root). */
 export interface Services {
@@ -156,7 +156,14 @@ let current: Promise<Services> | undefined;
 /** The process-wide services, built lazily from the environment on first use (no I/O at import). */
 export function getServices(): Promise<Services> {
   current ??= Promise.resolve()
-    .then(() => createServices(loadSettings(process.env)))
+    .then(() => {
+      // Only the settings every verification needs stop the services; a broken admission or re-check setting disables
+      // just those functions (see readiness.ts), so acrEvents and verify keep working.
+      const { settings, problems } = inspectSettings(process.env);
+      const core = problems.filter((p) => p.group === 'core');
+      if (core.length > 0) throw problemsError(core);
+      return createServices(settings);
+    })
     .catch((error: unknown) => {
       current = undefined; // a fixed setting is picked up on the next request
       throw error;
@@ -164,7 +171,15 @@ export function getServices(): Promise<Services> {
   return current;
 }
 
-/** Installs services built elsewhere (the local host, tests). */
+let installed = false;
+
+/** Installs services built elsewhere (the local host, tests); their settings replace the environment's. */
 export function setServices(services: Services | Promise<Services> | undefined): void {
   current = services === undefined ? undefined : Promise.resolve(services);
+  installed = services !== undefined;
+}
+
+/** Services installed with setServices, if any (their settings are the configuration then, not process.env). */
+export function installedServices(): Promise<Services> | undefined {
+  return installed ? current : undefined;
 }

@@ -97,11 +97,12 @@ describe.skipIf(!dockerRegistryAvailable())('verification end to end (real docke
     expect(ok.status).toBe(200);
   });
 
-  it('GET /api/health reports loaded configuration without values', async () => {
+  it('GET /api/health reports loaded configuration without values, and the admission endpoints disabled without a key', async () => {
     const response = await fetch(`${host.url}/api/health`);
-    const body = (await response.json()) as { status: string; configuration: { loaded: boolean } };
-    expect(response.status).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', configuration: { loaded: true } });
+    const body = (await response.json()) as { status: string; configuration: { loaded: boolean }; disabled: unknown[] };
+    expect(response.status).toBe(503);
+    expect(body).toMatchObject({ status: 'degraded', configuration: { loaded: true } });
+    expect(body.disabled).toContainEqual({ function: 'admission-validate', settings: ['TRUSTGATE_ADMISSION_KEY'] });
     expect(JSON.stringify(body)).not.toContain(fixture.storeDir);
   });
 });
