@@ -20,6 +20,17 @@ export const FUNCTION_NEEDS: Readonly<Record<string, readonly SettingGroup[]>> =
 };
 
 let healthy: Promise<ConfigProblem[]> | undefined;
+let served: readonly string[] | undefined;
+
+/** The local host serves a subset (no admission endpoints without their authentication): health looks at those only. */
+export function servedFunctions(names: readonly string[] | undefined): void {
+  served = names;
+}
+
+/** Function name → groups, for the functions this process serves. */
+export function servedNeeds(): Readonly<Record<string, readonly SettingGroup[]>> {
+  return served ? Object.fromEntries(Object.entries(FUNCTION_NEEDS).filter(([name]) => served?.includes(name))) : FUNCTION_NEEDS;
+}
 
 /** Current configuration problems; a clean result is kept for the process, a broken one is looked at again next call. */
 export function currentProblems(): Promise<ConfigProblem[]> {

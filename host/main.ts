@@ -1,14 +1,21 @@
 import { resolve } from 'node:path';
 import { allFunctions } from '../functions/all.js';
+import { servedFunctions } from '../functions/availability.js';
 import { isAppError, jsonLogger } from '../shared/core/index.js';
-import { createServices, loadLocalSettings, loadSettings, setServices } from '../shared/config/index.js';
+import { createServices, inspectSettings, loadLocalSettings, problemsError, setServices } from '../shared/config/index.js';
 import { startAzuriteTable } from './azurite.js';
+import { stopOnSignals } from './lifecycle.js';
+import { startTimers } from './scheduler.js';
 import { startLocalHost } from './server.js';
+
+const ADMISSION_FUNCTIONS = ['admission-validate', 'admission-mutate', 'gatekeeper-verify', 'gatekeeper-mutate'];
 
 /**
  * `npm start`: the whole app on http://127.0.0.1:7071 from the same handlers the Functions host runs.
  * Settings come from the environment, then local.settings.json, then the embedded samples; without a
- * configured verdict table, Azurite runs in this process (in memory) as the Table Storage.
+ * configured verdict table, Azurite runs in this process (in memory) as the Table Storage. The whole configuration
+ * is checked before anything is served: any problem stops start-up (exit 2) naming the settings and paths.
+ * Timers fire on their schedules; SIGTERM/SIGINT drain in-flight requests and stop.
  */
 async function main(): Promise<void> {
   const env = process.env;
@@ -22,36 +29,51 @@ async function main(): Promise<void> {
       env['TRUSTGATE_TRUST_STORE'] = resolve('samples/truststore');
     }
   }
+  const { settings, problems } = inspectSettings(env);
+  if (problems.length > 0) throw problemsError(problems);
   const azurite = unset('TRUSTGATE_TABLE_CONNECTION_STRING') && unset('TRUSTGATE_TABLE_ENDPOINT') ? await startAzuriteTable() : undefined;
-  if (azurite) env['TRUSTGATE_TABLE_CONNECTION_STRING'] = azurite.connectionString;
-
-  const settings = loadSettings(env);
+  if (azurite) {
+    env['TRUSTGATE_TABLE_CONNECTION_STRING'] = azurite.connectionString;
+    settings.azure.table = { kind: 'connectionString', connectionString: azurite.connectionString, tableName: settings.azure.table?.tableName ?? 'verdicts' };
+  }
   const logger = jsonLogger(settings.logLevel);
-  const services = await createServices(settings, { logger });
+  let services;
+  try {
+    services = await createServices(settings, { logger });
+  } catch (error) {
+    await azurite?.stop();
+    throw error;
+  }
   setServices(services);
-  const host = await startLocalHost({ definitions: allFunctions, logger, port: settings.port });
+  // Locally the admission endpoints are served only with their authentication configured (in Azure they are always
+  // registered, and health reports them disabled).
+  const admissionServed = Boolean(settings.admission.pathKey || settings.admission.clientCaPem);
+  const definitions = allFunctions.filter((d) => admissionServed || !ADMISSION_FUNCTIONS.includes(d.name));
+  servedFunctions(definitions.map((d) => d.name));
+  const host = await startLocalHost({ definitions, logger, port: settings.port });
+  const timers = startTimers(definitions, logger, { recheck: settings.recheckSchedule });
 
   const lines = [`trustgate is serving on ${host.url}${usingSamples ? ' (embedded sample trust policy: samples/)' : ''}`];
   if (azurite) lines.push(`  verdicts in embedded Azurite (${azurite.mode}, in memory): ${azurite.tableEndpoint}`);
-  for (const d of allFunctions) {
+  for (const d of definitions) {
     if (d.kind === 'http') lines.push(`  ${d.methods.join(',').padEnd(8)} ${host.url}/api/${d.route}`);
     if (d.kind === 'eventGrid') lines.push(`  POST     ${host.url}/runtime/webhooks/eventgrid?functionName=${d.name}`);
-    if (d.kind === 'timer') lines.push(`  POST     ${host.url}/admin/functions/${d.name}   (timer, runs once)`);
+    if (d.kind === 'timer') lines.push(`  POST     ${host.url}/admin/functions/${d.name}   (timer: runs on "${d.name === 'recheck' ? settings.recheckSchedule : d.schedule}" UTC; POST runs it now)`);
   }
+  if (!admissionServed) lines.push('  (admission and Gatekeeper endpoints not served: set TRUSTGATE_ADMISSION_KEY or TRUSTGATE_ADMISSION_CLIENT_CA)');
   process.stdout.write(lines.join('\n') + '\n');
 
-  const stop = async () => {
+  stopOnSignals(async () => {
+    timers.stop();
     await host.close();
     await azurite?.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  }, process, (line) => process.stderr.write(line + '\n'));
 }
 
 main().catch((error: unknown) => {
   const message = isAppError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
   process.stderr.write(`trustgate could not start: ${message}\n`);
-  for (const problem of (error as { problems?: Array<{ message: string }> }).problems ?? []) process.stderr.write(`  - ${problem.message}\n`);
+  const problems = (error as { problems?: Array<{ message: string }> }).problems ?? [];
+  if (problems.length > 1) for (const problem of problems) process.stderr.write(`  - ${problem.message}\n`);
   process.exit(2);
 });
