@@ -85,6 +85,11 @@ async function verifyCommand(reference: string, opts: VerifyFlags, io: CliIo): P
     const logger = opts.verbose ? jsonLogger('debug', (line) => io.stderr(line + '\n')) : silentLogger;
     const services = await createServices(settings, { logger, ...io.overrides });
     const requirePlatforms = opts.requirePlatforms === undefined ? undefined : opts.requirePlatforms === 'all' ? 'all' : opts.requirePlatforms.split(',').map((d) => d.trim()).filter(Boolean);
+    // The same rule as REST (functions/verify.ts): "all" or sha256/sha512 digests.
+    if (Array.isArray(requirePlatforms) && (requirePlatforms.length === 0 || !requirePlatforms.every((d) => /^sha(256:[a-f0-9]{64}|512:[a-f0-9]{128})$/.test(d)))) {
+      io.stderr('trustgate: --require-platforms must be "all" or comma-separated sha256/sha512 digests\n');
+      return EXIT.usage;
+    }
     const verdict = await services.verification.verify(reference, requirePlatforms === undefined ? {} : { requirePlatforms });
     io.stdout(opts.output === 'json' ? JSON.stringify(verdict, null, 2) + '\n' : formatVerdictText(verdict) + '\n');
     return exitCodeFor(verdict.decision);

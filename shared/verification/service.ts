@@ -6,7 +6,7 @@ import { fingerprintPolicy, resolveLevel, selectPolicy, type TrustPolicyDocument
 import type { TrustStore } from '../truststore/index.js';
 import { REASON } from './codes.js';
 import { makeVerdict, reasonOf, type VerdictLifetimes } from './make-verdict.js';
-import { checkPlatforms, isIndex } from './platforms.js';
+import { checkPlatforms } from './platforms.js';
 import type { RegistryReader, SignatureChecker } from './ports.js';
 import { searchSignatures } from './signatures.js';
 import { TagCache } from './tag-cache.js';
@@ -132,7 +132,7 @@ export class DefaultVerificationService implements VerificationService {
     const search = { registry: this.options.registry, checker: this.options.checker, trustStore: this.options.trustStore, logger: this.options.logger,
       repository: ref, statement, level: policy.level, maxSignatures: this.options.maxSignatures ?? 50, at, signal: options.signal };
     let result = await searchSignatures({ ...search, subject: descriptor });
-    if (options.requirePlatforms !== undefined && isIndex(descriptor) && result.decision !== 'inconclusive') {
+    if (options.requirePlatforms !== undefined && result.decision !== 'inconclusive') {
       result = await checkPlatforms(search, descriptor, result, options.requirePlatforms);
     }
     const made = this.verdict(at, subject, result.decision, result.reasons, policy, result.outcomes);
