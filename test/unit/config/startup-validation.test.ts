@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../cli/run.js';
 import { createServices, loadSettings } from '../../../shared/config/index.js';
 import { silentLogger } from '../../../shared/core/index.js';
 import { issuedBy, selfSigned, type Issued } from '../../unit/truststore/pki.js';
@@ -77,6 +78,20 @@ describe('start-up validation of the trust stores the policy names', () => {
     expect(all).toContain(expected);
     expect(error.problems.every((p) => p.setting === 'TRUSTGATE_TRUST_STORE' && p.path?.startsWith(root))).toBe(true);
     expect(all).not.toContain('BEGIN CERTIFICATE');
+  });
+
+  it('the CLI exits 2 (configuration), not 1 (not verified), for a missing trust store, naming the path', async () => {
+    const root = await storeRoot();
+    const policyFile = join(root, 'policy.json');
+    await writeFile(policyFile, policy(['ca:acme']));
+    const errors: string[] = [];
+    const code = await runCli(['verify', 'registry.example/app@sha256:' + 'a'.repeat(64), '--trust-policy', policyFile, '--trust-store', join(root, 'nope')], {
+      stdout: () => undefined,
+      stderr: (text) => void errors.push(text),
+      env: {},
+    });
+    expect(code).toBe(2);
+    expect(errors.join('')).toContain(join(root, 'nope'));
   });
 
   it('an inline store the policy names must exist too', async () => {
