@@ -103,6 +103,13 @@ describe.skipIf(!dockerRegistryAvailable())('one decision table on every surface
     expect(answers.map(([name, got]) => [name, got])).toEqual(answers.map(([name, , expected]) => [name, expected]));
   });
 
+  it("a failing signer is named in the answer (not only passing ones)", async () => {
+    const verdict = await services.verification.verify(fixture.images.untrusted.reference);
+    const text = verdict.reasons.map((r) => r.message).join(' ');
+    expect(text).toContain('does not contain any trusted certificate');
+    expect(text).toContain('Stranger');
+  });
+
   it('verify-on-push gives the same decision for the pushed digests (and retries, by throwing, when the registry is down)', async () => {
     const { images } = fixture;
     const push = (reference: string, digest: string) => {
