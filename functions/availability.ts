@@ -19,7 +19,7 @@ export const FUNCTION_NEEDS: Readonly<Record<string, readonly SettingGroup[]>> =
   openapi: [],
 };
 
-let healthy: Promise<ConfigProblem[]> | undefined;
+let healthy: Promise<ConfigProblem[]> | undefined; // kept result (see currentProblems)
 let served: readonly string[] | undefined;
 
 /** The local host serves a subset (no admission endpoints without their authentication): health looks at those only. */
@@ -32,17 +32,20 @@ export function servedNeeds(): Readonly<Record<string, readonly SettingGroup[]>>
   return served ? Object.fromEntries(Object.entries(FUNCTION_NEEDS).filter(([name]) => served?.includes(name))) : FUNCTION_NEEDS;
 }
 
-/** Current configuration problems; a clean result is kept for the process, a broken one is looked at again next call. */
+/**
+ * Current configuration problems. App settings do not change without a restart, so a result is kept for the process
+ * unless building the services failed (that may be passing: Key Vault unreachable), which is looked at again next call.
+ */
 export function currentProblems(): Promise<ConfigProblem[]> {
   if (healthy) return healthy;
   const found = configurationProblems();
   found.then((problems) => {
-    if (problems.length === 0) healthy = found;
+    if (!problems.some((p) => p.group === 'core')) healthy = found;
   }, () => undefined);
   return found;
 }
 
-/** Forget a clean result (tests that change the configuration). */
+/** Forget the kept result (tests that change the configuration). */
 export function resetAvailability(): void {
   healthy = undefined;
 }
