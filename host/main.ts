@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     }
   }
   const { settings, problems } = inspectSettings(env);
-  if (problems.length > 0) throw problemsError(problems);
+  // A broken core setting stops here; otherwise the services are built too, so the trust store problems are listed
+  // together with the other settings' (validated completely, reported once).
+  if (problems.some((p) => p.group === 'core')) throw problemsError(problems);
   const azurite = unset('TRUSTGATE_TABLE_CONNECTION_STRING') && unset('TRUSTGATE_TABLE_ENDPOINT') ? await startAzuriteTable() : undefined;
   if (azurite) {
     env['TRUSTGATE_TABLE_CONNECTION_STRING'] = azurite.connectionString;
@@ -42,7 +44,12 @@ async function main(): Promise<void> {
     services = await createServices(settings, { logger });
   } catch (error) {
     await azurite?.stop();
-    throw error;
+    const listed = (error as { problems?: typeof problems }).problems;
+    throw problemsError([...problems, ...(listed ?? [{ setting: 'configuration', group: 'core' as const, message: (error as Error).message }])]);
+  }
+  if (problems.length > 0) {
+    await azurite?.stop();
+    throw problemsError(problems);
   }
   setServices(services);
   // Locally the admission endpoints are served only with their authentication configured (in Azure they are always
