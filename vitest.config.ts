@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One key pool per run (test/helpers/pki/keys.ts) and seeded property tests (FC_SEED / TRUSTGATE_TEST_SEED).
+    globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/fast-check-seed.ts'],
   },
 });

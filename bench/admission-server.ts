@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { allFunctions } from '../functions/all.js';
 import { createServices, loadSettings, setServices } from '../shared/config/index.js';
 import { silentLogger, type FetchLike } from '../shared/core/index.js';
-import { startLocalHost } from '../shared/host/server.js';
+import { startLocalHost } from '../host/server.js';
 
 /**
  * One server process of the HTTP admission bench (a node:cluster worker started by admission-http.ts).

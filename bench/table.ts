@@ -1,4 +1,4 @@
-import { startAzuriteTable } from '../shared/host/azurite.js';
+import { startAzuriteTable } from '../host/azurite.js';
 import type { BenchImage } from './fixture.js';
 import { benchServices, countingFetch } from './services.js';
 import { timed } from './stats.js';

@@ -1,6 +1,8 @@
 import type { EventGridHandler, InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/config/index.js';
+import { isAppError } from '../shared/core/index.js';
 import type { PushHandler } from '../shared/verification/index.js';
+import { gateTrigger } from './availability.js';
 import { lazy, type FunctionDefinition } from './definition.js';
 
 /** shared/events pulls in @azure/eventgrid (~130 ms): it loads with the first event, not when the app starts. */
@@ -19,11 +21,25 @@ export interface AcrEventsDeps {
 export function makeAcrEventsHandler(deps: AcrEventsDeps): EventGridHandler {
   return async (event: unknown, context: InvocationContext) => {
     const { parseEventDelivery } = await loadEvents();
-    for (const parsed of await parseEventDelivery(event)) {
+    let delivery;
+    try {
+      delivery = await parseEventDelivery(event);
+    } catch (error) {
+      if (!isAppError(error) || error.kind !== 'invalid-input') throw error;
+      context.warn('dropping a malformed delivery (not retried)', { code: error.code, message: error.message });
+      return;
+    }
+    for (const parsed of delivery) {
       switch (parsed.kind) {
         case 'image': {
-          const outcome = await deps.push.handle(parsed.event);
-          context.log('acr event handled', { id: parsed.event.id, type: parsed.event.type, outcome });
+          try {
+            const outcome = await deps.push.handle(parsed.event);
+            context.log('acr event handled', { id: parsed.event.id, type: parsed.event.type, outcome });
+          } catch (error) {
+            // Bad input stays bad on every retry: drop it with one line. Anything else (inconclusive) is retried.
+            if (!isAppError(error) || error.kind !== 'invalid-input') throw error;
+            context.warn('dropping an event that cannot be handled (not retried)', { id: parsed.event.id, code: error.code, message: error.message });
+          }
           break;
         }
         case 'invalid':
@@ -41,6 +57,6 @@ export function makeAcrEventsHandler(deps: AcrEventsDeps): EventGridHandler {
 export const acrEventsFunction: FunctionDefinition = {
   kind: 'eventGrid',
   name: 'acrEvents',
-  handler: lazy(async () => makeAcrEventsHandler(await getServices())),
+  handler: gateTrigger('acrEvents', lazy(async () => makeAcrEventsHandler(await getServices()))) as EventGridHandler,
 };
 

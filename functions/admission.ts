@@ -1,27 +1,17 @@
-import type { HttpHandler, HttpRequest } from '@azure/functions';
+import type { HttpHandler } from '@azure/functions';
 import { z } from 'zod';
 import {
-  ADMISSION_DEFAULTS, CLIENT_CERT_HEADER, admit, answerBudgetMs, createWebhookAuth, parseAdmissionReview, parseWebhookTimeout,
-  resolveAdmissionPolicy, toAdmissionReview, type AdmissionSettings, type AuthInput,
+  ADMISSION_DEFAULTS, admit, answerBudgetMs, createWebhookAuth, parseAdmissionReview, parseWebhookTimeout,
+  resolveAdmissionPolicy, toAdmissionReview,
 } from '../shared/admission/index.js';
-import { getServices, type Services } from '../shared/config/index.js';
-import { silentLogger, systemClock, type Clock, type Logger } from '../shared/core/index.js';
+import { silentLogger, systemClock } from '../shared/core/index.js';
 import { readJsonBody } from '../shared/http/index.js';
-import type { VerificationService } from '../shared/verification/index.js';
-import { lazy, type FunctionDefinition } from './definition.js';
+import { authInput, type AdmissionHandlerDeps } from './admission-deps.js';
+import { gateAdmission } from './admission-gate.js';
+import type { FunctionDefinition } from './definition.js';
 import { guardHttp } from './guard.js';
 
-/** What the admission and Gatekeeper handlers are built from. */
-export interface AdmissionHandlerDeps {
-  /** Required. */
-  verification: VerificationService;
-  /** Required. Mode, exclusions, allow patterns, auth (see AdmissionSettings). */
-  settings: AdmissionSettings;
-  /** Optional. Validity of client certificates is judged at clock.now(). Default: system clock. */
-  clock?: Clock;
-  /** Optional. Default: silent. */
-  logger?: Logger;
-}
+export { authInput, loadAdmissionDeps, type AdmissionHandlerDeps } from './admission-deps.js';
 
 /** Any JSON value: the AdmissionReview parser gives its own stable codes. */
 const anyJson = z.unknown();
@@ -47,26 +37,11 @@ export function makeAdmissionHandler(deps: AdmissionHandlerDeps, options: { pin:
   });
 }
 
-/** The credentials a webhook caller can present: the `{key}` route segment and the forwarded client certificate. */
-export function authInput(request: HttpRequest): AuthInput {
-  return { pathKey: request.params.key, clientCertHeader: request.headers.get(CLIENT_CERT_HEADER) };
-}
-
-/**
- * Builds handler deps from the composition root. Without a path key or client CA configured the endpoints stay closed
- * (ERR_ADMISSION_AUTH_NOT_CONFIGURED → 500) rather than open.
- */
-export async function loadAdmissionDeps(load: () => Promise<Services> = getServices): Promise<AdmissionHandlerDeps> {
-  const services = await load();
-  const settings = services.settings.admission;
-  return { verification: services.verification, settings, clock: services.clock, logger: services.logger };
-}
-
 export const admissionValidateFunction: FunctionDefinition = {
   kind: 'http',
   name: 'admission-validate',
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'v1/admission/validate/{key?}',
-  handler: guardHttp(lazy(async () => makeAdmissionHandler(await loadAdmissionDeps()))),
+  handler: guardHttp(gateAdmission('admission-validate', (deps) => makeAdmissionHandler(deps))),
 };

@@ -9,7 +9,7 @@ import { recheckFunction } from './recheck.js';
 import { verdictsFunction } from './verdicts.js';
 import { verifyFunction } from './verify.js';
 
-/** Every trigger of the app: registered with Azure by index.ts and served locally by shared/host. */
+/** Every trigger of the app: registered with Azure by index.ts and served locally by host/. */
 export const allFunctions: readonly FunctionDefinition[] = [
   verifyFunction,
   healthFunction,

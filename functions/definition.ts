@@ -2,7 +2,7 @@ import type { EventGridHandler, HttpHandler, HttpMethod, TimerHandler } from '@a
 
 /**
  * One trigger, described once. `functions/index.ts` registers these with the Functions host and the local
- * host (`shared/host`) serves the same list, so both run the same handler code on the same routes.
+ * host (`host/`) serves the same list, so both run the same handler code on the same routes.
  */
 export type FunctionDefinition =
   | { kind: 'http'; name: string; methods: HttpMethod[]; authLevel: 'anonymous' | 'function' | 'admin'; route: string; handler: HttpHandler }

@@ -5,8 +5,9 @@ import {
 } from '../shared/admission/index.js';
 import { silentLogger, systemClock } from '../shared/core/index.js';
 import { readJsonBody } from '../shared/http/index.js';
-import { authInput, loadAdmissionDeps, type AdmissionHandlerDeps } from './admission.js';
-import { lazy, type FunctionDefinition } from './definition.js';
+import { authInput, type AdmissionHandlerDeps } from './admission.js';
+import { gateAdmission } from './admission-gate.js';
+import type { FunctionDefinition } from './definition.js';
 import { guardHttp } from './guard.js';
 
 const anyJson = z.unknown();
@@ -39,7 +40,7 @@ export const gatekeeperVerifyFunction: FunctionDefinition = {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'v1/gatekeeper/verify/{key?}',
-  handler: guardHttp(lazy(async () => makeGatekeeperHandler(await loadAdmissionDeps(), 'verify'))),
+  handler: guardHttp(gateAdmission('gatekeeper-verify', (deps) => makeGatekeeperHandler(deps, 'verify'))),
 };
 
 export const gatekeeperMutateFunction: FunctionDefinition = {
@@ -48,5 +49,5 @@ export const gatekeeperMutateFunction: FunctionDefinition = {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'v1/gatekeeper/mutate/{key?}',
-  handler: guardHttp(lazy(async () => makeGatekeeperHandler(await loadAdmissionDeps(), 'mutate'))),
+  handler: guardHttp(gateAdmission('gatekeeper-mutate', (deps) => makeGatekeeperHandler(deps, 'mutate'))),
 };

@@ -1,6 +1,7 @@
 import type { HttpHandler } from '@azure/functions';
-import { makeAdmissionHandler, loadAdmissionDeps, type AdmissionHandlerDeps } from './admission.js';
-import { lazy, type FunctionDefinition } from './definition.js';
+import { makeAdmissionHandler, type AdmissionHandlerDeps } from './admission.js';
+import { gateAdmission } from './admission-gate.js';
+import type { FunctionDefinition } from './definition.js';
 import { guardHttp } from './guard.js';
 
 /**
@@ -18,5 +19,5 @@ export const admissionMutateFunction: FunctionDefinition = {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'v1/admission/mutate/{key?}',
-  handler: guardHttp(lazy(async () => makeMutateHandler(await loadAdmissionDeps()))),
+  handler: guardHttp(gateAdmission('admission-mutate', (deps) => makeMutateHandler(deps))),
 };

@@ -1,6 +1,7 @@
 import type { InvocationContext, TimerHandler } from '@azure/functions';
-import { getServices, recheckSchedule } from '../shared/config/index.js';
+import { getServices, registeredRecheckSchedule } from '../shared/config/index.js';
 import type { RecheckService } from '../shared/verification/index.js';
+import { gateTrigger } from './availability.js';
 import { lazy, type FunctionDefinition } from './definition.js';
 
 /** recheck — re-verifies due verdicts, refreshes Key Vault stores, reports expiring certificates. */
@@ -14,6 +15,6 @@ export function makeRecheckHandler(deps: { recheck: RecheckService }): TimerHand
 export const recheckFunction: FunctionDefinition = {
   kind: 'timer',
   name: 'recheck',
-  schedule: recheckSchedule(),
-  handler: lazy(async () => makeRecheckHandler(await getServices())),
+  schedule: registeredRecheckSchedule(),
+  handler: gateTrigger('recheck', lazy(async () => makeRecheckHandler(await getServices()))) as TimerHandler,
 };

@@ -5,6 +5,7 @@ import { getServices } from '../shared/config/index.js';
 import { HttpInputError, problemResponse } from '../shared/http/index.js';
 import { parseReference } from '../shared/oci/index.js';
 import { lazy, type FunctionDefinition } from './definition.js';
+import { gateHttp } from './availability.js';
 import { guardHttp } from './guard.js';
 
 export interface VerdictsDeps {
@@ -38,5 +39,5 @@ export const verdictsFunction: FunctionDefinition = {
   methods: ['GET'],
   authLevel: 'function',
   route: 'v1/verdicts',
-  handler: guardHttp(lazy(async () => makeVerdictsHandler(await getServices()))),
+  handler: guardHttp(gateHttp('verdicts', lazy(async () => makeVerdictsHandler(await getServices())))),
 };

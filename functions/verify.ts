@@ -5,6 +5,7 @@ import { readJsonBody, HttpInputError } from '../shared/http/index.js';
 import { isDigest, parseReference } from '../shared/oci/index.js';
 import type { VerificationService } from '../shared/verification/index.js';
 import { lazy, type FunctionDefinition } from './definition.js';
+import { gateHttp } from './availability.js';
 import { guardHttp } from './guard.js';
 
 export const MAX_SUBJECTS = 100;
@@ -45,5 +46,5 @@ export const verifyFunction: FunctionDefinition = {
   methods: ['POST'],
   authLevel: 'function',
   route: 'v1/verify',
-  handler: guardHttp(lazy(async () => makeVerifyHandler(await getServices()))),
+  handler: guardHttp(gateHttp('verify', lazy(async () => makeVerifyHandler(await getServices())))),
 };

@@ -26,7 +26,7 @@ export async function pinCommand(files: string[], flags: PinFlags, io: CliIo): P
     if (flags.write && sources.some((s) => s.path === undefined)) throw new CliError('--write needs files: standard input cannot be written back', 'ERR_CLI_USAGE');
     const found = sources.map((source) => ({ source, ...findImages(source) }));
     const sites = found.flatMap((f) => f.sites);
-    const checked = [...new Set(sites.map((s) => s.image))].map(checkImage);
+    const checked = [...new Set(sites.map((s) => s.image))].map((image) => checkImage(image));
     const registries = [...new Set(checked.flatMap((image) => (image.ok ? [image.name.split('/')[0] as string] : [])))];
     const service = checked.some((image) => image.ok) ? (await cliServices(flags, io, registries)).verification : neverAsked;
     const verdicts = await verifyImages(checked, service, { signal: new AbortController().signal }); // a pipeline sets its own timeout

@@ -1,4 +1,4 @@
-import { parseReference } from '../../shared/oci/index.js';
+import { isDigest, parseReference } from '../../shared/oci/index.js';
 import { CliError, configProblemIn, reportUsageError } from '../cli-error.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { formatVerdictText } from '../format.js';
@@ -18,8 +18,8 @@ export async function verifyCommand(reference: string, flags: VerifyFlags, io: C
     } catch (error) {
       throw new CliError((error as Error).message, 'ERR_CLI_USAGE');
     }
-    const services = await cliServices(flags, io, [registry]);
     const requirePlatforms = parseRequirePlatforms(flags.requirePlatforms);
+    const services = await cliServices(flags, io, [registry]);
     const verdict = await services.verification.verify(reference, requirePlatforms === undefined ? {} : { requirePlatforms });
     const problem = verdict.decision === 'inconclusive' ? configProblemIn(verdict.reasons) : undefined;
     if (problem !== undefined) throw new CliError(problem);
@@ -30,8 +30,11 @@ export async function verifyCommand(reference: string, flags: VerifyFlags, io: C
   }
 }
 
+/** The same rule as REST (functions/verify.ts): "all" or sha256/sha512 digests; anything else is a usage error. */
 function parseRequirePlatforms(value: string | undefined): 'all' | string[] | undefined {
   if (value === undefined) return undefined;
   if (value === 'all') return 'all';
-  return value.split(',').map((d) => d.trim()).filter(Boolean);
+  const digests = value.split(',').map((d) => d.trim()).filter(Boolean);
+  if (digests.length === 0 || !digests.every(isDigest)) throw new CliError('--require-platforms must be "all" or comma-separated sha256/sha512 digests', 'ERR_CLI_USAGE');
+  return digests;
 }

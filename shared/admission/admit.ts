@@ -58,7 +58,7 @@ export async function admit(request: AdmissionRequest, deps: AdmitDeps, options:
   } else {
     sites = extraction.sites;
     const oldExtraction = request.oldObject ? extractImages(request.kind, request.oldObject) : undefined;
-    const candidates = distinct(sitesToVerify(request.operation, sites, oldExtraction).map((site) => checkImage(site.image)));
+    const candidates = distinct(sitesToVerify(request.operation, sites, oldExtraction).map((site) => checkImage(site.image, site.container)));
     if (candidates.length > MAX_IMAGES_PER_REVIEW) {
       failures.push({ subject: 'object', codes: [REASON.tooManyImages], message: `${candidates.length} images, over the limit of ${MAX_IMAGES_PER_REVIEW}` });
     } else {
@@ -91,7 +91,7 @@ function classify(verdict: ImageVerdict, policy: AdmissionPolicy, failures: Fail
       failures.push({ subject: verdict.image, codes, message });
       return;
     case 'deny':
-      failures.push({ subject: verdict.image, codes, message });
+      failures.push({ subject: verdict.image || '(no image)', codes, message });
       return;
   }
 }

@@ -86,7 +86,8 @@ function itemFor(entry: ParsedKey, verdicts: ReadonlyMap<string, ImageVerdict>, 
     case 'verify':
       return { key: entry.key, value: toRatifyResult(verdict) };
     case 'mutate':
-      if (verdict.decision !== 'allow' || verdict.digest === undefined) return { key: entry.key, error: reasonText(verdict) };
+      if (verdict.decision !== 'allow') return { key: entry.key, error: reasonText(verdict) };
+      if (verdict.digest === undefined) return { key: entry.key, value: entry.image.image }; // skip level: nothing verified to pin
       return { key: entry.key, value: pinnedImage(entry.image.image, verdict.digest, provider.pinMode) };
   }
 }

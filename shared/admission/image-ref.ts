@@ -6,8 +6,8 @@ export type CheckedImage =
   | { ok: false; image: string; message: string };
 
 /** Parses an image reference the way the container runtime will; a malformed one is a value, not a throw. */
-export function checkImage(image: string): CheckedImage {
-  if (image.trim() === '') return { ok: false, image, message: 'the container has no image' };
+export function checkImage(image: string, container?: string): CheckedImage {
+  if (image.trim() === '') return { ok: false, image, message: container ? `container "${container}" has no image` : 'a container has no image' };
   try {
     const reference = parseReference(image);
     const name = `${reference.registry}/${reference.repository}`;

@@ -61,9 +61,12 @@ export function parseAdmissionReview(body: unknown): AdmissionRequest {
       `expected ${ADMISSION_API_VERSION} ${ADMISSION_REVIEW_KIND}, got ${describe(apiVersion)} ${describe(kind)}; set admissionReviewVersions: ["v1"]`,
     );
   }
+  if (request === undefined || request === null) {
+    throw new AdmissionError('ERR_ADMISSION_INVALID_REVIEW', 'invalid-input', 'the AdmissionReview has no "request" (the API server sends one; is this a response?)');
+  }
   const parsed = requestSchema.safeParse(request);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `request.${issue.path.join('.')}: ${issue.message}`);
+    const issues = parsed.error.issues.map((issue) => `${['request', ...issue.path].join('.')}: ${issue.message}`);
     throw new AdmissionError('ERR_ADMISSION_INVALID_REVIEW', 'invalid-input', issues.join('; '), { details: { issues } });
   }
   return parsed.data;

@@ -23,6 +23,8 @@ export interface VerifyImagesOptions {
   logger?: Logger;
 }
 
+/** REASON.levelSkip of shared/verification (a reason code is public API, so it is safe to name here). */
+const SKIPPED = 'OK_VERIFICATION_SKIPPED';
 
 /**
  * Verifies the distinct images concurrently and returns one ImageVerdict per image, in input order, no later
@@ -71,6 +73,9 @@ function fromVerdict(image: CheckedImage & { ok: true }, verdict: Verdict): Imag
   const reasons = verdict.reasons.length > 0 ? verdict.reasons : defaultReasons(verdict.decision);
   switch (verdict.decision) {
     case 'allow':
+      // A `skip`-level statement allows without resolving the image (no registry call): the same allow as REST and the
+      // CLI, nothing to pin. Any other allow must name the digest it verified.
+      if (digest === undefined && isSkipped(verdict)) return { image: image.image, decision: 'allow', reasons, verdict };
       if (digest === undefined || !isDigest(digest)) {
         return { image: image.image, decision: 'inconclusive', reasons: [{ code: REASON.noDigest, message: 'the verdict names no manifest digest' }], verdict };
       }
@@ -83,6 +88,11 @@ function fromVerdict(image: CheckedImage & { ok: true }, verdict: Verdict): Imag
     case 'inconclusive':
       return { image: image.image, decision: verdict.decision, reasons, verdict };
   }
+}
+
+/** The statement's level is skip: the verdict's only reason says so. */
+function isSkipped(verdict: Verdict): boolean {
+  return verdict.reasons.length > 0 && verdict.reasons.every((r) => r.code === SKIPPED);
 }
 
 function defaultReasons(decision: Decision): Reason[] {

@@ -7,7 +7,7 @@ import { sameKey, toTableKeys } from './keys.js';
 import type { TableKeys } from './keys.js';
 import { isLive, isStorable, replaces } from './rules.js';
 import { fromEntity, toEntity } from './table-codec.js';
-import { TableHealth, tableStatus } from './table-health.js';
+import { TableHealth, tableErrorCode, tableStatus } from './table-health.js';
 import { listDueEntries } from './table-due.js';
 import { DELETE_MAX_ROWS, MAX_WRITE_ATTEMPTS, PROP } from './constants.js';
 
@@ -22,6 +22,8 @@ export interface TableResultCacheOptions {
   requestTimeoutMs?: number;
   /** Optional. After an outage is seen, skip the table for this long before probing again. Default: 10000 ms. */
   outageBackoffMs?: number;
+  /** Optional. Create the table again when a write finds it gone (TableNotFound), then retry once. Default: true. */
+  recreateMissingTable?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export class TableResultCache implements ResultCache {
   private readonly clock: Clock;
   private readonly timeoutMs: number;
   private readonly health: TableHealth;
+  private readonly recreateMissingTable: boolean;
 
   constructor(options: TableResultCacheOptions) {
     this.client = options.client;
@@ -47,6 +50,7 @@ export class TableResultCache implements ResultCache {
     this.clock = options.clock ?? systemClock;
     this.timeoutMs = options.requestTimeoutMs ?? 2_000;
     this.health = new TableHealth(this.logger, this.clock, options.outageBackoffMs ?? 10_000);
+    this.recreateMissingTable = options.recreateMissingTable ?? true;
   }
 
   /** Creates the table when it does not exist (local runs; in Azure the Bicep template creates it). */
@@ -74,26 +78,43 @@ export class TableResultCache implements ResultCache {
       this.logger.log('warn', 'cache.entry_not_stored', { code: isAppError(error) ? error.code : undefined, digest: entry.key.digest });
       return;
     }
-    await this.guard('put', undefined, async () => {
-      for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
-        const created = await this.client.createEntity(entity, { abortSignal: this.signal() }).then(
-          () => true,
-          (error: unknown) => (tableStatus(error) === 409 ? false : Promise.reject(error)),
-        );
-        if (created) return;
-        const current = await this.client
-          .getEntity<Record<string, unknown>>(entity.partitionKey, entity.rowKey, { abortSignal: this.signal(), queryOptions: { select: [PROP.verifiedAt] } })
-          .catch((error: unknown) => (tableStatus(error) === 404 ? undefined : Promise.reject(error)));
-        if (current === undefined) continue; // deleted in between: create again
-        if (!replaces(entry, current[PROP.verifiedAt] as Date | string | undefined)) return; // a newer verdict is stored
-        const replaced = await this.client.updateEntity(entity, 'Replace', { etag: current.etag, abortSignal: this.signal() }).then(
-          () => true,
-          (error: unknown) => (tableStatus(error) === 412 || tableStatus(error) === 404 ? false : Promise.reject(error)),
-        );
-        if (replaced) return;
-      }
-      this.logger.log('warn', 'cache.write_contended', { digest: entry.key.digest, attempts: MAX_WRITE_ATTEMPTS });
-    });
+    await this.guard('put', undefined, () => this.recreatingTable(() => this.write(entry, entity)));
+  }
+
+  /**
+   * The table vanished (Azurite restarted empty, someone deleted it): every write would fail with TableNotFound
+   * forever. Create it and try once more; a second failure is logged like any other.
+   */
+  private async recreatingTable(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (!this.recreateMissingTable || tableErrorCode(error) !== 'TableNotFound') throw error;
+      this.logger.log('warn', 'cache.table_recreated', {});
+      await this.client.createTable({ abortSignal: this.signal() });
+      await work();
+    }
+  }
+
+  private async write(entry: CachedVerdict, entity: ReturnType<typeof toEntity>): Promise<void> {
+    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+      const created = await this.client.createEntity(entity, { abortSignal: this.signal() }).then(
+        () => true,
+        (error: unknown) => (tableStatus(error) === 409 ? false : Promise.reject(error)),
+      );
+      if (created) return;
+      const current = await this.client
+        .getEntity<Record<string, unknown>>(entity.partitionKey, entity.rowKey, { abortSignal: this.signal(), queryOptions: { select: [PROP.verifiedAt] } })
+        .catch((error: unknown) => (tableStatus(error) === 404 ? undefined : Promise.reject(error)));
+      if (current === undefined) continue; // deleted in between: create again
+      if (!replaces(entry, current[PROP.verifiedAt] as Date | string | undefined)) return; // a newer verdict is stored
+      const replaced = await this.client.updateEntity(entity, 'Replace', { etag: current.etag, abortSignal: this.signal() }).then(
+        () => true,
+        (error: unknown) => (tableStatus(error) === 412 || tableStatus(error) === 404 ? false : Promise.reject(error)),
+      );
+      if (replaced) return;
+    }
+    this.logger.log('warn', 'cache.write_contended', { digest: entry.key.digest, attempts: MAX_WRITE_ATTEMPTS });
   }
 
   async delete(key: CacheKey): Promise<void> {

@@ -1,4 +1,5 @@
 import { choice, configError, httpUrl, integer, json, text, type Env } from './env-values.js';
+import { attempt, problemsError, type ConfigProblem } from './problems.js';
 
 export interface KeyVaultSettings {
   vaultUrl: string;
@@ -32,27 +33,36 @@ export interface AzureSettings {
   expiryWarningDays: number;
 }
 
-export function loadAzureSettings(env: Env): AzureSettings {
+export function loadAzureSettings(env: Env, problems?: ConfigProblem[]): AzureSettings {
+  const found: ConfigProblem[] = problems ?? [];
+  const core = <T>(read: () => T, fallback: T) => attempt(found, 'core', read, fallback);
+  const recheck = <T>(read: () => T, fallback: T) => attempt(found, 'recheck', read, fallback);
+  const settings: AzureSettings = {
+    table: core(() => tableSettings(env), undefined),
+    keyVault: core(() => keyVault(env), undefined),
+    eventGridTopic: recheck(() => eventGridTopic(env), undefined),
+    acrAuth: core(() => choice(env, 'TRUSTGATE_ACR_AUTH', ['entra', 'anonymous'] as const) ?? 'anonymous', 'anonymous'),
+    recheckBatch: recheck(() => integer(env, 'TRUSTGATE_RECHECK_BATCH', 100, 1, 5000), 100),
+    recheckLookaheadSeconds: recheck(() => integer(env, 'TRUSTGATE_RECHECK_LOOKAHEAD_S', 1200, 0, 86400), 1200),
+    expiryWarningDays: recheck(() => integer(env, 'TRUSTGATE_EXPIRY_WARNING_DAYS', 30, 0, 3650), 30),
+  };
+  if (problems === undefined && found.length > 0) throw problemsError(found);
+  return settings;
+}
+
+function tableSettings(env: Env): AzureSettings['table'] {
   const tableName = text(env, 'TRUSTGATE_TABLE_NAME') ?? 'verdicts';
   if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(tableName)) throw configError('TRUSTGATE_TABLE_NAME', 'must be 3–63 letters and digits, starting with a letter');
   const connectionString = text(env, 'TRUSTGATE_TABLE_CONNECTION_STRING');
   const endpoint = httpUrl(env, 'TRUSTGATE_TABLE_ENDPOINT');
-  const table = connectionString
-    ? { kind: 'connectionString' as const, connectionString, tableName }
-    : endpoint
-      ? { kind: 'endpoint' as const, endpoint, tableName }
-      : undefined;
+  if (connectionString) return { kind: 'connectionString', connectionString, tableName };
+  return endpoint ? { kind: 'endpoint', endpoint, tableName } : undefined;
+}
+
+function eventGridTopic(env: Env): AzureSettings['eventGridTopic'] {
   const topic = httpUrl(env, 'TRUSTGATE_EVENTGRID_TOPIC_ENDPOINT');
   const topicKey = text(env, 'TRUSTGATE_EVENTGRID_TOPIC_KEY');
-  return {
-    table,
-    keyVault: keyVault(env),
-    eventGridTopic: topic ? { endpoint: topic, ...(topicKey ? { key: topicKey } : {}) } : undefined,
-    acrAuth: choice(env, 'TRUSTGATE_ACR_AUTH', ['entra', 'anonymous'] as const) ?? 'anonymous',
-    recheckBatch: integer(env, 'TRUSTGATE_RECHECK_BATCH', 100, 1, 5000),
-    recheckLookaheadSeconds: integer(env, 'TRUSTGATE_RECHECK_LOOKAHEAD_S', 1200, 0, 86400),
-    expiryWarningDays: integer(env, 'TRUSTGATE_EXPIRY_WARNING_DAYS', 30, 0, 3650),
-  };
+  return topic ? { endpoint: topic, ...(topicKey ? { key: topicKey } : {}) } : undefined;
 }
 
 function keyVault(env: Env): KeyVaultSettings | undefined {

@@ -4,9 +4,12 @@ export class ConfigError extends AppError {}
 
 export type Env = Record<string, string | undefined>;
 
-/** Every configuration error names its setting (message and details.setting). */
-export function configError(name: string, message: string, cause?: unknown): ConfigError {
-  return new ConfigError('ERR_CONFIG', 'config', `${name}: ${message}`, { cause, details: { setting: name } });
+/**
+ * Every configuration error names its setting (message and details.setting) and never quotes the value: a setting
+ * may hold a secret (a URL with a password, a key). `path` is named when the setting points at a file.
+ */
+export function configError(name: string, message: string, cause?: unknown, path?: string): ConfigError {
+  return new ConfigError('ERR_CONFIG', 'config', `${name}: ${message}`, { cause, details: { setting: name, ...(path ? { path } : {}) } });
 }
 
 /** The trimmed value, or undefined when unset or blank. */
@@ -19,7 +22,7 @@ export function integer(env: Env, name: string, fallback: number, min: number, m
   const value = text(env, name);
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw configError(name, `must be an integer from ${min} to ${max}, got "${value}"`);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw configError(name, `must be an integer from ${min} to ${max}`);
   return parsed;
 }
 
@@ -30,7 +33,7 @@ export function optionalInteger(env: Env, name: string, min: number, max: number
 export function choice<T extends string>(env: Env, name: string, allowed: readonly T[]): T | undefined {
   const value = text(env, name);
   if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw configError(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
+  if (!(allowed as readonly string[]).includes(value)) throw configError(name, `must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -41,9 +44,9 @@ export function commaList(env: Env, name: string): string[] | undefined {
 /** Comma-separated registry hosts (`host[:port]`, `[v6]:port`, or `*`), lowercased. */
 export function hostList(env: Env, name: string): string[] | undefined {
   const items = commaList(env, name)?.map((item) => item.toLowerCase());
-  for (const item of items ?? []) {
-    if (item !== '*' && !/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/.test(item)) throw configError(name, `"${item}" is not a host[:port]`);
-  }
+  (items ?? []).forEach((item, index) => {
+    if (item !== '*' && !/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/.test(item)) throw configError(name, `entry ${index + 1} is not a host[:port]`);
+  });
   return items;
 }
 
@@ -53,10 +56,10 @@ export function httpUrl(env: Env, name: string): string | undefined {
   let protocol: string;
   try {
     protocol = new URL(value).protocol;
-  } catch (error) {
-    throw configError(name, `"${value}" is not a URL`, error);
+  } catch {
+    throw configError(name, 'is not a URL'); // the parser's error quotes the value: not kept
   }
-  if (protocol !== 'https:' && protocol !== 'http:') throw configError(name, `"${value}" is not an http(s) URL`);
+  if (protocol !== 'https:' && protocol !== 'http:') throw configError(name, 'is not an http(s) URL');
   return value;
 }
 
@@ -65,7 +68,7 @@ export function json(env: Env, name: string): unknown {
   if (value === undefined) return undefined;
   try {
     return JSON.parse(value);
-  } catch (error) {
-    throw configError(name, 'is not valid JSON', error);
+  } catch {
+    throw configError(name, 'is not valid JSON'); // the parser's error quotes the value: not kept
   }
 }

@@ -4,7 +4,7 @@
  */
 import { cosignScheme } from '../cosign/index.js';
 import { dctScheme } from '../dct/index.js';
-import { notarySchemeFactory, type RevocationPort } from '../notary/index.js';
+import { notarySchemeFactory, type NotaryChecker, type RevocationPort } from '../notary/index.js';
 import type { TrustPolicyDocument } from '../policy/index.js';
 import type { SchemeFactory } from '../scheme/index.js';
 import type { TrustStore } from '../truststore/index.js';
@@ -14,11 +14,13 @@ export interface SchemeMaterial {
   trustPolicy: TrustPolicyDocument;
   trustStore: TrustStore;
   revocation: RevocationPort;
+  /** Optional. The Notary engine with the composition root's pre-checks. Default: the engine with `revocation`. */
+  checker?: NotaryChecker;
 }
 
 export function schemeFactories(material: SchemeMaterial): SchemeFactory[] {
   return [
-    notarySchemeFactory({ policy: material.trustPolicy, trustStore: material.trustStore, revocation: material.revocation }),
+    notarySchemeFactory({ policy: material.trustPolicy, trustStore: material.trustStore, revocation: material.revocation, ...(material.checker ? { checker: material.checker } : {}) }),
     cosignScheme,
     dctScheme,
   ];

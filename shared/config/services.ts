@@ -1,6 +1,7 @@
 import { defaultFetch, jsonLogger, systemClock, type Clock, type FetchLike, type Logger } from '../core/index.js';
 import type { ResultCache } from '../cache/index.js';
 import type { EventPublisher } from '../events/index.js';
+import type { NotaryChecker } from '../notary/index.js';
 import type { RegistryClient } from '../oci/index.js';
 import type { TrustPolicyDocument } from '../policy/index.js';
 import type { TrustStore } from '../truststore/index.js';
@@ -8,7 +9,8 @@ import type { DefaultVerificationService, PushHandler, RecheckService } from '..
 import { deferredMetrics, getMetrics, invocationAwareLogger, type Metrics } from '../telemetry/index.js';
 import { azureCredential } from './azure-credential.js';
 import { registryAllowlist } from './registry-allowlist.js';
-import { loadSettings, type Settings } from './settings.js';
+import { problemsError } from './problems.js';
+import { inspectSettings, type Settings } from './settings.js';
 
 /** Everything a handler needs, built once per process (the composition root). */
 export interface Services {
@@ -43,18 +45,21 @@ export interface ServiceOverrides {
  * services, so importing the functions module stays cheap (Flex allows 30 s for app initialization, admission waits).
  */
 async function loadComponents() {
-  const [schemes, evidenceSource, oci, pki, verification, trustPolicySource, trustStoreSource] = await Promise.all([
+  const [schemes, evidenceSource, notary, oci, pki, verification, trustPolicySource, trustStoreSource, trustCheck] = await Promise.all([
     import('./schemes.js'),
     import('./evidence-source.js'),
+    import('../notary/index.js'),
     import('../oci/index.js'),
     import('../pki/index.js'),
     import('../verification/index.js'),
     import('./trust-policy-source.js'), // policy reads DN attribute names from pki (@peculiar/asn1-*)
     import('./trust-store-source.js'),
+    import('./trust-check.js'),
   ]);
   return {
     schemeFactories: schemes.schemeFactories,
     buildEvidence: evidenceSource.buildEvidence,
+    verifySignature: notary.verifySignature,
     RegistryClient: oci.RegistryClient,
     dockerConfigCredentials: oci.dockerConfigCredentials,
     RevocationChecker: pki.RevocationChecker,
@@ -63,6 +68,8 @@ async function loadComponents() {
     RecheckService: verification.RecheckService,
     loadTrustPolicy: trustPolicySource.loadTrustPolicy,
     buildTrustStore: trustStoreSource.buildTrustStore,
+    checkTrustStores: trustCheck.checkTrustStores,
+    assertStoresAvailable: trustCheck.assertStoresAvailable,
   };
 }
 
@@ -73,8 +80,8 @@ async function eventPublisher(topic: Settings['azure']['eventGridTopic'], logger
 
 export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<Services> {
   const {
-    buildTrustStore, dockerConfigCredentials, loadTrustPolicy, DefaultVerificationService,
-    PushHandler, RecheckService, RegistryClient, RevocationChecker, schemeFactories, buildEvidence,
+    assertStoresAvailable, checkTrustStores, buildTrustStore, dockerConfigCredentials, loadTrustPolicy, DefaultVerificationService,
+    PushHandler, RecheckService, RegistryClient, RevocationChecker, schemeFactories, buildEvidence, verifySignature,
   } = await loadComponents();
   const clock = overrides.clock ?? systemClock;
   // In Azure each line goes to the current invocation's context (severity, invocation id); JSON lines otherwise.
@@ -83,6 +90,10 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const policy = await loadTrustPolicy(settings.trustPolicy);
   const stores = overrides.trustStore ? { store: overrides.trustStore, refresh: async () => undefined } : await buildTrustStore(settings, clock, logger);
   const trustStore = stores.store;
+  if (!overrides.trustStore) {
+    const problems = await checkTrustStores(settings, policy, trustStore);
+    if (problems.length > 0) throw problemsError(problems);
+  }
   const allowRegistry = registryAllowlist(policy, settings.allowedRegistries);
   const registry = new RegistryClient({
     ...fetchOverride,
@@ -98,7 +109,12 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   // The Table Storage and Event Grid SDKs load only when used (the CLI passes its own cache and publisher).
   const metrics = overrides.metrics ?? deferredMetrics(getMetrics(process.env, logger));
   const cache = overrides.cache ?? (await (await import('./cache-source.js')).buildCache(settings, clock, logger, metrics));
-  const factories = schemeFactories({ trustPolicy: policy, trustStore, revocation });
+  // A statement's store that broke after start-up makes the answer inconclusive, never a deny that would be cached.
+  const checker: NotaryChecker = async (input) => {
+    await assertStoresAvailable(trustStore, input.statement);
+    return verifySignature({ ...input, revocation });
+  };
+  const factories = schemeFactories({ trustPolicy: policy, trustStore, revocation, checker });
   const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: overrides.fetch ?? defaultFetch });
   const verification = new DefaultVerificationService({
     registry,
@@ -140,8 +156,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
       metrics,
     }),
     describe: async () => ({
-      trustPolicy: { statements: policy.trustPolicies.map((s) => s.name) },
-      evidence: { schemes: evidence.schemes.map((s) => s.name), verificationPolicy: evidence.verificationPolicy?.document.policies.map((p) => p.name) ?? null },
+      trustPolicy: { statements: policy.trustPolicies.length }, // a count: statement names say which registries exist
+      evidence: { schemes: evidence.schemes.map((s) => s.name), verificationPolicies: evidence.verificationPolicy?.document.policies.length ?? 0 },
       trustStore: { fingerprint: await trustStore.fingerprint() },
       verdictStore: settings.azure.table ? 'table+memory' : 'memory',
       keyVault: settings.azure.keyVault !== undefined,
@@ -155,7 +171,14 @@ let current: Promise<Services> | undefined;
 /** The process-wide services, built lazily from the environment on first use (no I/O at import). */
 export function getServices(): Promise<Services> {
   current ??= Promise.resolve()
-    .then(() => createServices(loadSettings(process.env)))
+    .then(() => {
+      // Only the settings every verification needs stop the services; a broken admission or re-check setting disables
+      // just those functions (see readiness.ts), so acrEvents and verify keep working.
+      const { settings, problems } = inspectSettings(process.env);
+      const core = problems.filter((p) => p.group === 'core');
+      if (core.length > 0) throw problemsError(core);
+      return createServices(settings);
+    })
     .catch((error: unknown) => {
       current = undefined; // a fixed setting is picked up on the next request
       throw error;
@@ -163,7 +186,15 @@ export function getServices(): Promise<Services> {
   return current;
 }
 
-/** Installs services built elsewhere (the local host, tests). */
+let installed = false;
+
+/** Installs services built elsewhere (the local host, tests); their settings replace the environment's. */
 export function setServices(services: Services | Promise<Services> | undefined): void {
   current = services === undefined ? undefined : Promise.resolve(services);
+  installed = services !== undefined;
+}
+
+/** Services installed with setServices, if any (their settings are the configuration then, not process.env). */
+export function installedServices(): Promise<Services> | undefined {
+  return installed ? current : undefined;
 }

@@ -2,6 +2,8 @@ import type { AdmissionSettings } from '../admission/index.js';
 import { loadAdmissionSettings } from './admission-settings.js';
 import { loadAzureSettings, type AzureSettings } from './azure-settings.js';
 import { choice, configError, hostList, integer, json, text, type Env } from './env-values.js';
+import { attempt, problemsError, type ConfigProblem } from './problems.js';
+import { DEFAULT_RECHECK_SCHEDULE, recheckSchedule } from './schedule.js';
 
 export { ConfigError, configError } from './env-values.js';
 
@@ -46,30 +48,46 @@ export interface Settings {
   admission: AdmissionSettings;
   /** Table Storage, Key Vault, Event Grid, ACR sign-in and re-check settings. */
   azure: AzureSettings;
+  /** TRUSTGATE_RECHECK_SCHEDULE: NCRONTAB (six fields, UTC) of the re-check timer. Default every 15 minutes. */
+  recheckSchedule: string;
 }
 
-/** Parses settings; a wrong value fails with ERR_CONFIG naming the setting. */
+/** Parses settings; wrong values fail with ERR_CONFIG naming the first setting (all of them in `problems`). */
 export function loadSettings(env: Env): Settings {
-  return {
-    trustPolicy: trustPolicySetting(env),
-    verificationPolicy: verificationPolicySetting(env),
+  const { settings, problems } = inspectSettings(env);
+  if (problems.length > 0) throw problemsError(problems);
+  return settings;
+}
+
+/**
+ * Reads every setting and reports every problem instead of stopping at the first. A broken setting falls back to
+ * its default so the functions that do not need it keep working; `problems` says which group each belongs to.
+ */
+export function inspectSettings(env: Env): { settings: Settings; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const core = <T>(read: () => T, fallback: T) => attempt(problems, 'core', read, fallback);
+  const settings: Settings = {
+    trustPolicy: core(() => trustPolicySetting(env), { kind: 'inline', json: '' }),
+    verificationPolicy: core(() => verificationPolicySetting(env), undefined),
     trustStoreDir: text(env, 'TRUSTGATE_TRUST_STORE'),
-    trustStoreRecheckMs: integer(env, 'TRUSTGATE_TRUST_STORE_RECHECK_MS', 2000, 0, 3_600_000),
-    trustStoreInline: inlineStores(env),
-    plainHttpRegistries: hostList(env, 'TRUSTGATE_PLAIN_HTTP') ?? [],
-    allowedRegistries: hostList(env, 'TRUSTGATE_ALLOWED_REGISTRIES'),
-    port: integer(env, 'TRUSTGATE_PORT', 7071, 1, 65535),
-    maxSignatures: integer(env, 'TRUSTGATE_MAX_SIGNATURES', 50, 1, 1000),
-    registryTimeoutMs: integer(env, 'TRUSTGATE_REGISTRY_TIMEOUT_MS', 5000, 100, 120_000),
-    verdictMaxAgeSeconds: integer(env, 'TRUSTGATE_VERDICT_MAX_AGE_S', 3600, 1, 30 * 86400),
-    denyMaxAgeSeconds: integer(env, 'TRUSTGATE_DENY_MAX_AGE_S', 60, 0, 86400),
-    tagCacheSeconds: integer(env, 'TRUSTGATE_TAG_CACHE_S', 30, 0, 86400),
-    cacheMaxEntries: integer(env, 'TRUSTGATE_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
+    trustStoreRecheckMs: core(() => integer(env, 'TRUSTGATE_TRUST_STORE_RECHECK_MS', 2000, 0, 3_600_000), 2000),
+    trustStoreInline: core(() => inlineStores(env), undefined),
+    plainHttpRegistries: core(() => hostList(env, 'TRUSTGATE_PLAIN_HTTP') ?? [], []),
+    allowedRegistries: core(() => hostList(env, 'TRUSTGATE_ALLOWED_REGISTRIES'), undefined),
+    port: attempt(problems, 'host', () => integer(env, 'TRUSTGATE_PORT', 7071, 0, 65535), 7071),
+    maxSignatures: core(() => integer(env, 'TRUSTGATE_MAX_SIGNATURES', 50, 1, 1000), 50),
+    registryTimeoutMs: core(() => integer(env, 'TRUSTGATE_REGISTRY_TIMEOUT_MS', 5000, 100, 120_000), 5000),
+    verdictMaxAgeSeconds: core(() => integer(env, 'TRUSTGATE_VERDICT_MAX_AGE_S', 3600, 1, 30 * 86400), 3600),
+    denyMaxAgeSeconds: core(() => integer(env, 'TRUSTGATE_DENY_MAX_AGE_S', 60, 0, 86400), 60),
+    tagCacheSeconds: core(() => integer(env, 'TRUSTGATE_TAG_CACHE_S', 30, 0, 86400), 30),
+    cacheMaxEntries: core(() => integer(env, 'TRUSTGATE_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000), 10_000),
     dockerConfigPath: text(env, 'TRUSTGATE_DOCKER_CONFIG'),
-    logLevel: choice(env, 'TRUSTGATE_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const) ?? 'info',
-    admission: loadAdmissionSettings(env),
-    azure: loadAzureSettings(env),
+    logLevel: core(() => choice(env, 'TRUSTGATE_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const) ?? 'info', 'info'),
+    admission: attempt(problems, 'admission', () => loadAdmissionSettings(env), {}),
+    azure: loadAzureSettings(env, problems),
+    recheckSchedule: attempt(problems, 'recheck', () => recheckSchedule(env), DEFAULT_RECHECK_SCHEDULE),
   };
+  return { settings, problems };
 }
 
 function trustPolicySetting(env: Env): Settings['trustPolicy'] {

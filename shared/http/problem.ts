@@ -48,6 +48,7 @@ function titleFor(status: number): string {
     400: 'Bad Request',
     401: 'Unauthorized',
     404: 'Not Found',
+    405: 'Method Not Allowed',
     413: 'Content Too Large',
     415: 'Unsupported Media Type',
     422: 'Unprocessable Content',

@@ -69,7 +69,8 @@ function validateUncached(chain: Certificate[], purpose: ChainPurpose): void {
   }
   chain.forEach((cert, i) => {
     if (i === last) {
-      if (!isSelfSigned(cert)) throw chainError(`root certificate "${cert.subject}" is not self-signed: the chain must end with a self-signed root`, 'root-not-self-signed');
+      // The last certificate is where the root should be; it is often an intermediate (the signer left the root out).
+      if (!isSelfSigned(cert)) throw chainError(`the chain ends with "${cert.subject}", which is not self-signed: the chain must end with a self-signed root (is the root missing?)`, 'root-not-self-signed');
     } else {
       if (isSelfSigned(cert)) throw chainError(`${i === 0 ? 'leaf' : 'intermediate'} certificate "${cert.subject}" is self-signed`, 'self-signed-before-root');
       const parent = chain[i + 1] as Certificate;

@@ -14,3 +14,5 @@ export { parseCertificates, validateAnchors } from './certificates.js';
 export { thumbprint } from './store-ref.js';
 export { TRUST_STORE_ERROR_CODES, CERTIFICATE_EXTENSIONS } from './constants.js';
 export type { TrustStoreErrorCode } from './constants.js';
+export { validateTrustStoreRoot, validateNamedStores, namedStorePath } from './validate.js';
+export type { TrustStoreProblem } from './validate.js';

@@ -21,6 +21,13 @@ export async function checkPlatforms(
   required: 'all' | string[],
   evaluateChild: (child: Descriptor) => Promise<Evaluation>,
 ): Promise<Evaluation> {
+  if (!isIndex(index)) {
+    // A single-platform manifest covers itself only: naming any other digest is not silently ignored.
+    const missing = required === 'all' ? [] : required.filter((digest) => digest !== index.digest);
+    if (missing.length === 0) return indexResult;
+    const reasons = missing.map((digest) => ({ code: REASON.platformNotCovered, message: `${digest}: the subject ${index.digest} is a single manifest, not an index` }));
+    return { ...indexResult, decision: 'deny', reasons: [...indexResult.reasons, ...reasons] };
+  }
   let children: Descriptor[];
   try {
     const fetched = await read.reader.fetchManifest(read.repository, index, { signal: read.signal, maxBytes: MAX_SIGNATURE_MANIFEST_BYTES });

@@ -10,7 +10,7 @@ import { REASON } from './codes.js';
 import type { Evaluation } from './combine.js';
 import { evaluate } from './evaluate.js';
 import { makeVerdict, type VerdictLifetimes } from './make-verdict.js';
-import { checkPlatforms, isIndex } from './platforms.js';
+import { checkPlatforms } from './platforms.js';
 import type { RegistryReader } from './ports.js';
 import { reasonOf } from './reasons.js';
 import { TagCache } from './tag-cache.js';
@@ -149,7 +149,7 @@ export class DefaultVerificationService implements VerificationService {
       maxEvidence: this.options.maxSignatures, logger: this.options.logger, at, signal,
     };
     let result: Evaluation = await evaluate(context, descriptor);
-    if (options.requirePlatforms !== undefined && isIndex(descriptor) && result.decision !== 'inconclusive') {
+    if (options.requirePlatforms !== undefined && result.decision !== 'inconclusive') {
       const read = { reader: this.options.registry, repository: admitted.ref, signal };
       result = await checkPlatforms(read, descriptor, result, options.requirePlatforms, (child) => evaluate(context, child));
     }

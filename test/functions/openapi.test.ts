@@ -52,3 +52,24 @@ describe('OpenAPI document', () => {
     });
   });
 });
+
+describe('OpenAPI matches what is served', () => {
+  const text = JSON.stringify(document);
+
+  it('names no fixed local port (the document is served wherever the app runs)', () => {
+    expect(text).not.toContain('7071');
+    expect(document.servers?.[0]?.url).toBe('/');
+  });
+
+  it('declares the admission key as a path parameter, never a query key', () => {
+    for (const [path, entry] of Object.entries(document.paths as Record<string, { post?: { parameters?: Array<{ name: string; in: string }> } }>)) {
+      if (!path.endsWith('{key}')) continue;
+      expect(entry.post?.parameters).toContainEqual(expect.objectContaining({ name: 'key', in: 'path' }));
+    }
+    expect(text).not.toMatch(/"in":"query","name":"\(secret/);
+  });
+
+  it('documents every code the verdicts endpoint answers with', () => {
+    expect(text).toContain('ERR_INVALID_SUBJECT');
+  });
+});

@@ -1,6 +1,6 @@
 import { TableClient } from '@azure/data-tables';
-import { startAzuriteTable } from '../../shared/host/azurite.js';
-import type { LocalAzurite, StartAzuriteTableOptions } from '../../shared/host/azurite.js';
+import { startAzuriteTable } from '../../host/azurite.js';
+import type { LocalAzurite, StartAzuriteTableOptions } from '../../host/azurite.js';
 
 export type { LocalAzurite };
 

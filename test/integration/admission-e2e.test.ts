@@ -3,7 +3,7 @@ import { allFunctions } from '../../functions/all.js';
 import type { AdmissionReviewResponse, ProviderResponse } from '../../shared/admission/index.js';
 import { fixedClock, silentLogger } from '../../shared/core/index.js';
 import { createServices, loadSettings, setServices } from '../../shared/config/index.js';
-import { startLocalHost, type LocalHost } from '../../shared/host/server.js';
+import { startLocalHost, type LocalHost } from '../../host/server.js';
 import { dockerRegistryAvailable } from '../helpers/docker-registry.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { startSignedRegistry, type SignedRegistry } from '../helpers/signed-registry.js';

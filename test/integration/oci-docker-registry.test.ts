@@ -83,9 +83,12 @@ describe.skipIf(!available).each([{ auth: undefined }, { auth: 'htpasswd' as con
       await expectAppError(client.fetchBlob(`${registry.host}/team/app`, { ...blob, size: blob.size + 1 }), 'ERR_SIZE_MISMATCH', 'verification-failed');
     });
 
-    it.skipIf(!auth)('fails as unauthorized without credentials', async () => {
-      const anonymous = new RegistryClient({ plainHttp: plainHosts(), retries: 0 });
-      await expectAppError(anonymous.resolve(`${registry.host}/team/app:v1`), auth === 'token' ? 'ERR_TOKEN_REQUEST' : 'ERR_REGISTRY_UNAUTHORIZED', 'inconclusive');
-    });
+    // Defined only in the variants with authentication (a skipped test in the open variant would prove nothing).
+    if (auth) {
+      it('fails as unauthorized without credentials', async () => {
+        const anonymous = new RegistryClient({ plainHttp: plainHosts(), retries: 0 });
+        await expectAppError(anonymous.resolve(`${registry.host}/team/app:v1`), auth === 'token' ? 'ERR_TOKEN_REQUEST' : 'ERR_REGISTRY_UNAUTHORIZED', 'inconclusive');
+      });
+    }
   },
 );

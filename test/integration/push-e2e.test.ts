@@ -6,7 +6,7 @@ import { allFunctions } from '../../functions/all.js';
 import { ManualClock, silentLogger, type FetchLike } from '../../shared/core/index.js';
 import { createServices, loadSettings, setServices, type Services } from '../../shared/config/index.js';
 import type { EventPublisher, TrustgateEvent } from '../../shared/events/index.js';
-import { startLocalHost, type LocalHost } from '../../shared/host/server.js';
+import { startLocalHost, type LocalHost } from '../../host/server.js';
 import type { Verdict } from '../../shared/verification/index.js';
 import { startAzurite, type LocalAzurite } from '../helpers/azurite.js';
 import { dockerRegistryAvailable } from '../helpers/docker-registry.js';

@@ -208,3 +208,25 @@ describe('Azurite launcher', () => {
     }
   });
 });
+
+describe('TableResultCache when the table disappears (Azurite restarted empty)', () => {
+  it('creates the table again on the next write (TableNotFound → create → retry once) and serves reads again', async () => {
+    const { client, cache, logger } = await freshCache();
+    await client.deleteTable();
+    const entry = cachedVerdict();
+    expect(await cache.get(BASE_KEY, T0)).toBeUndefined(); // a missing table reads as a miss
+    await cache.put(entry);
+    expect(await cache.get(BASE_KEY, T0)).toEqual(entry);
+    expect(logger.entries.map((e) => e.event)).toContain('cache.table_recreated');
+    expect(logger.entries.filter((e) => e.event === 'cache.table_error')).toEqual([]);
+  });
+
+  it('with re-creation off, the write is a logged no-op', async () => {
+    const { client, logger, clock } = await freshCache();
+    const cache = new TableResultCache({ client, logger, clock, recreateMissingTable: false });
+    await client.deleteTable();
+    await cache.put(cachedVerdict());
+    expect(await cache.get(BASE_KEY, T0)).toBeUndefined();
+    expect(logger.entries.map((e) => e.event)).toContain('cache.table_error');
+  });
+});

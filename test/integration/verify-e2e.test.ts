@@ -5,7 +5,7 @@ import { makeVerifyHandler } from '../../functions/verify.js';
 import { runCli } from '../../cli/run.js';
 import { fixedClock, silentLogger } from '../../shared/core/index.js';
 import { createServices, loadSettings, setServices, type Services } from '../../shared/config/index.js';
-import { startLocalHost, type LocalHost } from '../../shared/host/server.js';
+import { startLocalHost, type LocalHost } from '../../host/server.js';
 import type { Verdict } from '../../shared/verification/index.js';
 import { dockerRegistryAvailable } from '../helpers/docker-registry.js';
 import { startSignedRegistry, type SignedRegistry } from '../helpers/signed-registry.js';
@@ -97,11 +97,12 @@ describe.skipIf(!dockerRegistryAvailable())('verification end to end (real docke
     expect(ok.status).toBe(200);
   });
 
-  it('GET /api/health reports loaded configuration without values', async () => {
+  it('GET /api/health reports loaded configuration without values, and the admission endpoints disabled without a key', async () => {
     const response = await fetch(`${host.url}/api/health`);
-    const body = (await response.json()) as { status: string; configuration: { loaded: boolean } };
-    expect(response.status).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', configuration: { loaded: true } });
+    const body = (await response.json()) as { status: string; configuration: { loaded: boolean }; disabled: unknown[] };
+    expect(response.status).toBe(503);
+    expect(body).toMatchObject({ status: 'degraded', configuration: { loaded: true } });
+    expect(body.disabled).toContainEqual({ function: 'admission-validate', settings: ['TRUSTGATE_ADMISSION_KEY'] });
     expect(JSON.stringify(body)).not.toContain(fixture.storeDir);
   });
 });

@@ -21,8 +21,10 @@ export async function checkAuthenticity(context: VerificationContext): Promise<v
     throw notaryFailure(NotaryErrorCode.noTrustStore, `no trusted certificates are found to verify authenticity (no ${type} trust store)`);
   }
   const trusted = chain.some((cert) => anchors.some((anchor) => anchor.raw.equals(cert.der)));
-  if (!trusted) throw notaryFailure(NotaryErrorCode.untrusted, "the signature's certificate chain does not contain any trusted certificate");
+  // Failures name the signer (the leaf's subject): the operator needs to know whose signature did not pass.
+  const signer = chain[0]?.subject ?? 'unknown signer';
+  if (!trusted) throw notaryFailure(NotaryErrorCode.untrusted, `the signature's certificate chain does not contain any trusted certificate (signer "${signer}")`);
 
   const identity = evaluateTrustedIdentities(statement.trustedIdentities, chain[0]?.subjectAttributes ?? []);
-  if (!identity.ok) throw notaryFailure(NotaryErrorCode.identity, identity.message);
+  if (!identity.ok) throw notaryFailure(NotaryErrorCode.identity, `signer "${signer}": ${identity.message}`);
 }

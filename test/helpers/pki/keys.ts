@@ -1,4 +1,6 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Key types the test PKI can make; the first six are the ones Notary accepts (spec §7.2). */
 export type KeyType = 'rsa-2048' | 'rsa-3072' | 'rsa-4096' | 'ec-p256' | 'ec-p384' | 'ec-p521' | 'rsa-1024' | 'ec-p224';
@@ -11,8 +13,9 @@ export interface KeyPair {
 
 const CURVES: Record<string, string> = { 'ec-p256': 'prime256v1', 'ec-p384': 'secp384r1', 'ec-p521': 'secp521r1', 'ec-p224': 'secp224r1' };
 
-// Key generation dominates the cost of the test PKI (RSA-4096 takes around a second), so every key is
-// made once per (type, label) per test file and shared by all certificates that ask for that label.
+// Key generation dominates the cost of the test PKI (RSA-4096 takes around a second), so every key is made once
+// per (type, label) per run: kept in memory per file, and in the run's key pool directory (TRUSTGATE_TEST_KEY_POOL,
+// made by test/helpers/global-setup.ts) for the other test files, which run in other processes.
 const memo = new Map<string, KeyPair>();
 
 /**
@@ -23,9 +26,26 @@ export function keyFor(type: KeyType, label: string): KeyPair {
   const id = `${type}/${label}`;
   const known = memo.get(id);
   if (known) return known;
-  const pair = generate(type);
+  const pair = pooled(type, label) ?? generate(type);
   memo.set(id, pair);
   return pair;
+}
+
+/** The pooled key for (type, label), generated and stored when the pool does not have it yet. */
+function pooled(type: KeyType, label: string): KeyPair | undefined {
+  const pool = process.env['TRUSTGATE_TEST_KEY_POOL'];
+  if (!pool) return undefined;
+  const file = join(pool, `${type}-${createHash('sha256').update(label).digest('hex').slice(0, 32)}.pem`);
+  try {
+    const privateKey = createPrivateKey(readFileSync(file, 'utf8'));
+    return { type, privateKey, publicKey: createPublicKey(privateKey) };
+  } catch {
+    const pair = generate(type);
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    renameSync(temporary, file); // atomic: a concurrent reader sees the whole key or none
+    return pair;
+  }
 }
 
 function generate(type: KeyType): KeyPair {

@@ -151,6 +151,13 @@ describe('admit — malformed objects and images', () => {
     expect(service.calls).toEqual([]);
   });
 
+  it('an empty image names its container', async () => {
+    const review = loadReview('pod');
+    (review.request.object.spec as Record<string, unknown>).containers = [{ name: 'web', image: '' }];
+    const { response } = await run(review);
+    expect(response.status?.message).toContain('container "web" has no image');
+  });
+
   it('denies an object whose containers are not a list', async () => {
     const review = loadReview('pod');
     (review.request.object.spec as Record<string, unknown>).containers = 'nginx';

@@ -4,6 +4,12 @@ import { expectAppError } from '../../helpers/expect-error.js';
 import { loadReview } from './reviews.js';
 
 describe('parseAdmissionReview', () => {
+  it('says plainly that a review without "request" has none', async () => {
+    const error = await expectAppError(() => parseAdmissionReview({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }), 'ERR_ADMISSION_INVALID_REVIEW');
+    expect(error.message).toContain('has no "request"');
+    expect(error.message).not.toContain('request.:');
+  });
+
   it('reads a kubectl-generated Deployment review', () => {
     const request = parseAdmissionReview(loadReview('deployment'));
     expect(request).toMatchObject({ operation: 'CREATE', namespace: 'shop', kind: { group: 'apps', version: 'v1', kind: 'Deployment' } });

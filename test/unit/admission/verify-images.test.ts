@@ -3,7 +3,7 @@ import { checkImage, verifyImages } from '../../../shared/admission/index.js';
 import { AppError, memoryLogger } from '../../../shared/core/index.js';
 import { digestOf, FakeVerificationService } from './fake-verification.js';
 
-const checked = (...images: string[]) => images.map(checkImage);
+const checked = (...images: string[]) => images.map((image) => checkImage(image));
 const open = () => new AbortController().signal;
 
 describe('verifyImages', () => {

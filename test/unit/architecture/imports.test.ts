@@ -31,7 +31,7 @@ function moduleOf(file: string, specifier: string): string | undefined {
 
 /** Dependency direction from the architecture: pure layers never reach I/O layers or the environment. */
 const PURE = ['shared/pki', 'shared/notary', 'shared/policy'];
-const FORBIDDEN_FOR_PURE = ['shared/oci', 'shared/cache', 'shared/config', 'shared/verification', 'shared/events', 'shared/admission', 'shared/host', 'functions'];
+const FORBIDDEN_FOR_PURE = ['shared/oci', 'shared/cache', 'shared/config', 'shared/verification', 'shared/events', 'shared/admission', 'host', 'functions'];
 
 describe('module boundaries', () => {
   const files = sources('shared');
@@ -46,15 +46,34 @@ describe('module boundaries', () => {
     }
   });
 
-  it('only shared/config (and the local host entry) read process.env', () => {
+  it('only shared/config reads process.env', () => {
     const readers = files.filter((f) => /process\.env/.test(code(f)));
-    expect(readers.filter((f) => !f.startsWith('shared/config/') && f !== 'shared/host/main.ts')).toEqual([]);
+    expect(readers.filter((f) => !f.startsWith('shared/config/'))).toEqual([]);
   });
 
-  it('nothing in shared/ imports the functions layer (except the local host that serves it)', () => {
-    for (const file of files.filter((f) => !f.startsWith('shared/host/'))) {
-      for (const specifier of importsOf(file)) expect(moduleOf(file, specifier), `${file} imports ${specifier}`).not.toBe('functions');
+  it('nothing in shared/ imports the functions layer or the local host', () => {
+    for (const file of files) {
+      for (const specifier of importsOf(file)) expect(['functions', 'host'], `${file} imports ${specifier}`).not.toContain(moduleOf(file, specifier));
     }
+  });
+
+  it('the local host (host/) stands above functions/: functions never import it, and its files form no cycle', () => {
+    for (const file of sources('functions')) {
+      for (const specifier of importsOf(file)) expect(moduleOf(file, specifier), `${file} imports ${specifier}`).not.toBe('host');
+    }
+    const hostFiles = sources('host');
+    const edges = new Map(hostFiles.map((file) => [file, importsOf(file).filter((s) => s.startsWith('./')).map((s) => join('host', s).replace(/\.js$/, '.ts'))]));
+    const visiting = new Set<string>();
+    const done = new Set<string>();
+    const visit = (file: string, path: string[]): void => {
+      if (done.has(file)) return;
+      expect(visiting.has(file), `import cycle: ${[...path, file].join(' → ')}`).toBe(false);
+      visiting.add(file);
+      for (const next of edges.get(file) ?? []) visit(next, [...path, file]);
+      visiting.delete(file);
+      done.add(file);
+    };
+    for (const file of hostFiles) visit(file, []);
   });
 });
 

@@ -84,6 +84,8 @@ describe('parseEventDelivery', () => {
     ['a short sha256 digest', () => { const e = pushed(); e.data.target.digest = 'sha256:abc'; return e; }],
     ['an uppercase sha256 digest', () => { const e = pushed(); e.data.target.digest = e.data.target.digest.toUpperCase().replace('SHA256', 'sha256'); return e; }],
     ['a digest without algorithm', () => { const e = pushed(); e.data.target.digest = 'a'.repeat(64); return e; }],
+    ['an md5: digest (poison: never fetchable)', () => { const e = pushed(); e.data.target.digest = `md5:${'a'.repeat(32)}`; return e; }],
+    ['a sha384: digest (poison: not verified by the client)', () => { const e = pushed(); e.data.target.digest = `sha384:${'a'.repeat(96)}`; return e; }],
     ['a tag with a slash', () => { const e = pushed(); e.data.target.tag = 'v1/../x'; return e; }],
     ['a negative size', () => { const e = pushed(); e.data.target.size = -1; return e; }],
     ['data that is a string', () => ({ ...cloudPushed(), data: 'hello' })],

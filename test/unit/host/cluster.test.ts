@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOCAL_WORKERS_SETTING, localWorkerCount } from '../../../shared/host/cluster.js';
+import { LOCAL_WORKERS_SETTING, localWorkerCount } from '../../../host/cluster.js';
 
 describe('localWorkerCount (TRUSTGATE_LOCAL_WORKERS)', () => {
   it('defaults to one worker per core, takes a number, and 1 means a single process', () => {

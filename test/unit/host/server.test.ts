@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionDefinition } from '../../../functions/definition.js';
 import { memoryLogger } from '../../../shared/core/index.js';
-import { matchRoute } from '../../../shared/host/routes.js';
-import { startLocalHost, type LocalHost } from '../../../shared/host/server.js';
+import { matchRoute } from '../../../host/routes.js';
+import { startLocalHost, type LocalHost } from '../../../host/server.js';
 
 const seen: string[] = [];
 const definitions: FunctionDefinition[] = [
@@ -31,7 +31,7 @@ describe('matchRoute', () => {
   it('matches literal, parameter and optional segments case-insensitively', () => {
     expect(matchRoute(definitions, 'POST', '/api/v1/echo')).toMatchObject({ params: {} });
     expect(matchRoute(definitions, 'POST', '/api/V1/Echo/abc')).toMatchObject({ params: { key: 'abc' } });
-    expect(matchRoute(definitions, 'GET', '/api/v1/echo')).toBe('method-not-allowed');
+    expect(matchRoute(definitions, 'GET', '/api/v1/echo')).toEqual({ allow: ['POST'] });
     expect(matchRoute(definitions, 'POST', '/api/v1/echo/a/b')).toBeUndefined();
     expect(matchRoute(definitions, 'GET', '/other')).toBeUndefined();
   });
@@ -67,7 +67,8 @@ describe('local host', () => {
     expect((await post([{ id: 'e1' }, { id: 'e2' }], { 'aeg-event-type': 'Notification' })).status).toBe(200);
     expect(seen).toEqual(expect.arrayContaining(['event:e1', 'event:e2']));
     expect((await post([{ id: 'fail' }])).status).toBe(500);
-    expect((await fetch(url, { method: 'POST', body: 'not json' })).status).toBe(400);
+    expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'not json' })).status).toBe(400);
+    expect((await fetch(url, { method: 'POST', body: '[]' })).status).toBe(415);
     expect((await fetch(`${host.url}/runtime/webhooks/eventgrid?functionName=zzz`, { method: 'POST', body: '[]' })).status).toBe(404);
   });
 });

@@ -65,6 +65,20 @@ describe('code-signing chain rules with generated certificates (spec §7.1–7.3
     expect(certs).toHaveLength(4);
   });
 
+  it('a chain that ends with an intermediate names it, and does not call it a root certificate', () => {
+    const { ders } = createChain({ prefix: 'R missing', intermediates: 1, keyType: 'ec-p256' });
+    const [leaf, intermediate] = ders as [Buffer, Buffer];
+    let message = '';
+    try {
+      validateCodeSigningChain([leaf, intermediate]);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('is the root missing?');
+    expect(message).toContain(parseCertificate(intermediate).subject);
+    expect(message).not.toContain('root certificate');
+  });
+
   it.each<[string, Partial<LeafOptions>, string]>([
     ['a self-signed leaf alone', {}, 'ok'],
     ['a self-signed CA alone (must satisfy the leaf rules)', { basicConstraints: { ca: true }, keyUsage: { bits: ['keyCertSign'] } }, 'ERR_CERT_PROFILE:leaf-is-ca'],

@@ -36,7 +36,7 @@ describe('RevocationChecker: CRL (spec §11.3)', () => {
     ['an unknown critical entry extension', crl({ revoked: [revoked({ extensions: [{ oid: '1.2.3.4', critical: true, value: new Uint8Array([5, 0]) }] })] }), 'unknown', 'ERR_CRL_INVALID'],
     ['a delta CRL served as the base', crl({ deltaOf: 1, crlNumber: 2 }), 'unknown', 'ERR_CRL_INVALID'],
     ['garbage', Buffer.from('not a crl'), 'unknown', 'ERR_CRL_PARSE'],
-  ])('%s → %s', async (_name, body, expected, code) => {
+  ])('%s', async (_name, body, expected, code) => {
     const result = await check(new RevocationResponder().serveCrl(CRL, body));
     expect(result.status).toBe(expected);
     expect(result.certs[0]?.method).toBe('crl');
@@ -77,7 +77,7 @@ describe('RevocationChecker: CRL (spec §11.3)', () => {
       ['delta for a newer base', base(), delta({ deltaOf: 12, crlNumber: 13 }), 'unknown'],
       ['"delta" without the indicator', base(), issueCrl({ issuer: deltaIssuer, crlNumber: 11 }), 'unknown'],
       ['base names no delta URL', base({ freshestCrlUrls: [] }), delta(), 'unknown'],
-    ])('%s → %s', async (_name, baseCrl, deltaCrl, expected) => {
+    ])('%s', async (_name, baseCrl, deltaCrl, expected) => {
       const responder = new RevocationResponder().serveCrl(CRL, baseCrl);
       if (deltaCrl) responder.serveCrl(DELTA, deltaCrl);
       expect((await check(responder, deltaChain)).status).toBe(expected);

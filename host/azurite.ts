@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppError } from '../core/index.js';
+import { AppError } from '../shared/core/index.js';
 
 /** Azurite's documented development account (public, identical on every machine). */
 export const DEV_ACCOUNT_NAME = 'devstoreaccount1';

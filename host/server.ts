@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { HttpResponseInit } from '@azure/functions';
 import { HttpRequest, InvocationContext } from './functions-runtime.js';
-import type { FunctionDefinition } from '../../functions/definition.js';
-import type { Logger } from '../core/index.js';
+import type { FunctionDefinition } from '../functions/definition.js';
+import type { Logger } from '../shared/core/index.js';
+import { problemResponse } from '../shared/http/index.js';
 import { invokeEventGrid } from './eventgrid.js';
+import { logHandler } from './log-handler.js';
 import { matchRoute } from './routes.js';
 
 /** The local host reads at most this much of a request; handlers apply their own, smaller caps. */
@@ -24,7 +26,25 @@ export interface LocalHostOptions {
 
 export interface LocalHost {
   url: string;
-  close(): Promise<void>;
+  /** Stops accepting connections, lets in-flight requests finish for up to `drainMs` (default 5 s), then cuts the rest. */
+  close(drainMs?: number): Promise<void>;
+}
+
+const DEFAULT_DRAIN_MS = 5000;
+
+async function drain(server: Server, drainMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections(); // keep-alive connections with no request would otherwise hold close() open
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, drainMs);
+  });
+  await Promise.race([closed, deadline]);
+  clearTimeout(timer);
+  await closed;
 }
 
 /**
@@ -36,31 +56,36 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const server = createServer((req, res) => {
     handle(options, req, res).catch((error: unknown) => {
       options.logger.log('error', 'host.request_failed', { error: error instanceof Error ? error.message : String(error) });
-      if (!res.headersSent) send(res, { status: 500, jsonBody: { code: 'ERR_INTERNAL', detail: 'internal error' } });
+      if (!res.headersSent) send(res, problemResponse(500, 'ERR_INTERNAL', 'internal error'));
       else res.destroy();
     });
   });
   await listen(server, options.port ?? 7071, options.host ?? '127.0.0.1');
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  return { url, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url, close: (drainMs = DEFAULT_DRAIN_MS) => drain(server, drainMs) };
 }
 
 async function handle(options: LocalHostOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = (req.method ?? 'GET').toUpperCase();
-  const body = await readRequest(req);
-  if (body === 'too-large') return send(res, { status: 413, jsonBody: { code: 'ERR_BODY_TOO_LARGE', detail: 'request body too large' } });
+  // Route first: nothing is read from a request no function will take.
+  const readBody = () => readRequest(req);
 
   if (url.pathname === '/runtime/webhooks/eventgrid') {
-    return send(res, await invokeEventGrid(options, method, url, req.headers, body));
+    return send(res, await invokeEventGrid(options, method, url, req.headers, readBody));
   }
   const admin = /^\/admin\/functions\/([\w-]+)$/.exec(url.pathname);
-  if (admin && method === 'POST') return send(res, await invokeAdmin(options, admin[1] as string));
+  if (admin) {
+    if (method !== 'POST') return send(res, methodNotAllowed(method, ['POST']));
+    return send(res, await invokeAdmin(options, admin[1] as string));
+  }
 
   const match = matchRoute(options.definitions, method, url.pathname);
-  if (match === 'method-not-allowed') return send(res, { status: 405 });
-  if (!match) return send(res, { status: 404, jsonBody: { code: 'ERR_NOT_FOUND', detail: `no function serves ${url.pathname}` } });
+  if (!match) return send(res, problemResponse(404, 'ERR_NOT_FOUND', `no function serves ${url.pathname}`));
+  if ('allow' in match) return send(res, methodNotAllowed(method, match.allow));
+  const body = method === 'GET' || method === 'HEAD' ? new Uint8Array() : await readBody();
+  if (body === 'too-large') return send(res, problemResponse(413, 'ERR_BODY_TOO_LARGE', 'request body too large'));
   const request = new HttpRequest({
     method,
     url: url.toString(),
@@ -72,23 +97,20 @@ async function handle(options: LocalHostOptions, req: IncomingMessage, res: Serv
   send(res, await match.definition.handler(request, context));
 }
 
-async function invokeAdmin(options: LocalHostOptions, name: string): Promise<HttpResponseInit> {
-  const definition = options.definitions.find((d) => d.name.toLowerCase() === name.toLowerCase());
-  if (!definition || definition.kind === 'http') return { status: 404 };
-  const context = new InvocationContext({ invocationId: randomUUID(), functionName: definition.name, logHandler: logHandler(options.logger) });
-  if (definition.kind === 'timer') {
-    await definition.handler({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: undefined as never }, context);
-  } else {
-    return { status: 400, jsonBody: { code: 'ERR_USE_EVENTGRID_ENDPOINT', detail: 'Event Grid functions are invoked through /runtime/webhooks/eventgrid' } };
-  }
-  return { status: 202 };
+function methodNotAllowed(method: string, allow: readonly string[]): HttpResponseInit {
+  const answer = problemResponse(405, 'ERR_METHOD_NOT_ALLOWED', `${method} is not allowed here`);
+  return { ...answer, headers: { ...(answer.headers as Record<string, string>), allow: allow.join(', ') } };
 }
 
-export function logHandler(logger: Logger): (level: string, ...args: unknown[]) => void {
-  return (level, ...args) => {
-    const mapped = level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : level === 'debug' || level === 'trace' ? 'debug' : 'info';
-    logger.log(mapped, 'function.log', { message: args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') });
-  };
+async function invokeAdmin(options: LocalHostOptions, name: string): Promise<HttpResponseInit> {
+  const definition = options.definitions.find((d) => d.name.toLowerCase() === name.toLowerCase());
+  if (!definition || definition.kind === 'http') return problemResponse(404, 'ERR_NOT_FOUND', 'no timer function of that name');
+  if (definition.kind !== 'timer') {
+    return problemResponse(400, 'ERR_USE_EVENTGRID_ENDPOINT', 'Event Grid functions are invoked through /runtime/webhooks/eventgrid');
+  }
+  const context = new InvocationContext({ invocationId: randomUUID(), functionName: definition.name, logHandler: logHandler(options.logger) });
+  await definition.handler({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: undefined as never }, context);
+  return { status: 202 };
 }
 
 function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
@@ -98,6 +120,10 @@ function flattenHeaders(headers: IncomingMessage['headers']): Record<string, str
 }
 
 async function readRequest(req: IncomingMessage): Promise<Uint8Array | 'too-large'> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
+    req.resume();
+    return 'too-large';
+  }
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of req) {

@@ -15,6 +15,8 @@ export const LOCAL_WORKERS_SETTING = 'TRUSTGATE_LOCAL_WORKERS';
 
 /** Most restarts of crashed workers before the primary gives up (a crash loop must not spin forever). */
 const MAX_RESTARTS = 10;
+/** How long stopping waits for workers to drain before it kills them (their own drain is bounded at 5 s). */
+const WORKER_STOP_MS = 8000;
 
 export interface ClusterOptions {
   /** Required. The environment (the setting is read from it; workers inherit it, including what the primary added). */
@@ -30,7 +32,7 @@ export function localWorkerCount(env: NodeJS.ProcessEnv, cores = availableParall
   const raw = env[LOCAL_WORKERS_SETTING]?.trim() ?? '';
   if (raw === '' || raw === 'auto') return Math.max(1, cores);
   const count = Number(raw);
-  if (!Number.isInteger(count) || count < 1 || count > 64) throw new RangeError(`${LOCAL_WORKERS_SETTING} must be "auto" or an integer 1..64, not "${raw}"`);
+  if (!Number.isInteger(count) || count < 1 || count > 64) throw new RangeError(`${LOCAL_WORKERS_SETTING} must be "auto" or an integer 1..64`);
   return count;
 }
 
@@ -61,7 +63,12 @@ export function runAsClusterPrimary(options: ClusterOptions): boolean {
   const stop = async (exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+    // Workers drain their in-flight requests (bounded by their own lifecycle); none is left behind.
+    const running = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+    const exited = Promise.all(running.map((w) => new Promise<void>((done) => w.once('exit', () => done()))));
+    for (const worker of running) worker.kill('SIGTERM');
+    await Promise.race([exited, new Promise((done) => setTimeout(done, WORKER_STOP_MS).unref())]);
+    for (const worker of running) if (!worker.isDead()) worker.process.kill('SIGKILL');
     await options.onStop?.();
     process.exit(exitCode);
   };

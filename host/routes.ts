@@ -1,4 +1,4 @@
-import type { FunctionDefinition } from '../../functions/definition.js';
+import type { FunctionDefinition } from '../functions/definition.js';
 
 type HttpDefinition = Extract<FunctionDefinition, { kind: 'http' }>;
 
@@ -11,18 +11,23 @@ export interface RouteMatch {
  * Matches `/api/<route>` the way the Functions host does: literal segments, `{name}` parameters and
  * optional `{name?}` parameters (route constraints like `{id:int}` are not used by trustgate).
  */
-export function matchRoute(definitions: readonly FunctionDefinition[], method: string, pathname: string): RouteMatch | 'method-not-allowed' | undefined {
+export function matchRoute(definitions: readonly FunctionDefinition[], method: string, pathname: string): RouteMatch | { allow: string[] } | undefined {
   if (!pathname.startsWith('/api/')) return undefined;
-  const segments = pathname.slice('/api/'.length).split('/').filter(Boolean).map(decodeURIComponent);
-  let wrongMethod = false;
+  let segments: string[];
+  try {
+    segments = pathname.slice('/api/'.length).split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined; // a malformed %-escape names no route
+  }
+  const allow = new Set<string>();
   for (const definition of definitions) {
     if (definition.kind !== 'http') continue;
     const params = matchSegments(definition.route.split('/'), segments);
     if (!params) continue;
     if (definition.methods.includes(method.toUpperCase() as HttpDefinition['methods'][number])) return { definition, params };
-    wrongMethod = true;
+    for (const m of definition.methods) allow.add(m);
   }
-  return wrongMethod ? 'method-not-allowed' : undefined;
+  return allow.size > 0 ? { allow: [...allow] } : undefined;
 }
 
 function matchSegments(pattern: string[], segments: string[]): Record<string, string> | undefined {

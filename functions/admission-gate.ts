@@ -1,0 +1,38 @@
+import type { HttpHandler } from '@azure/functions';
+import { createWebhookAuth, type AdmissionSettings, type WebhookAuth } from '../shared/admission/index.js';
+import { admissionSettings, installedServices } from '../shared/config/index.js';
+import { systemClock } from '../shared/core/index.js';
+import { authInput, loadAdmissionDeps, type AdmissionHandlerDeps } from './admission-deps.js';
+import { disabledResponse, disablingProblems } from './availability.js';
+import { lazy } from './definition.js';
+
+/**
+ * The admission and Gatekeeper endpoints are anonymous at the Functions level, so the caller is authenticated before
+ * anything else: the check is built from the admission settings alone, and only an authenticated caller gets to learn
+ * which setting is broken or make the services build. Unconfigured authentication answers 503 and names nothing.
+ */
+export function gateAdmission(name: string, build: (deps: AdmissionHandlerDeps) => HttpHandler): HttpHandler {
+  let cached: { key: string; auth: WebhookAuth } | undefined;
+  const handler = lazy(async () => build(await loadAdmissionDeps()));
+  const authFor = async (settings: AdmissionSettings): Promise<WebhookAuth | undefined> => {
+    const key = JSON.stringify([settings.pathKey ?? '', settings.clientCaPem ?? '']);
+    if (cached?.key === key) return cached.auth;
+    const installed = installedServices();
+    const clock = installed ? (await installed).clock : systemClock;
+    try {
+      cached = { key, auth: createWebhookAuth(settings, clock) };
+      return cached.auth;
+    } catch {
+      return undefined;
+    }
+  };
+  return async (request, context) => {
+    const { settings, problems } = await admissionSettings();
+    const auth = problems.length === 0 ? await authFor(settings) : undefined;
+    if (!auth) return disabledResponse(name, [], false);
+    auth.authorize(authInput(request)); // ERR_UNAUTHORIZED → 401 through guardHttp
+    const blocking = await disablingProblems(name);
+    if (blocking.length > 0) return disabledResponse(name, blocking);
+    return handler(request, context);
+  };
+}
