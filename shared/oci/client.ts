@@ -43,7 +43,7 @@ export class RegistryClient extends RegistrySession {
       await discardBody(head.response);
     }
     // HEAD gave too little (or a HEAD-specific 4xx without a body): GET tells the whole story.
-    const { response, url } = await this.request({ repo: reference, path, method: 'GET', accept: MANIFEST_ACCEPT, subject: 'manifest', ...signalOf(options) });
+    const { response, url } = await this.request({ repo: reference, path, method: 'GET', accept: MANIFEST_ACCEPT, subject: 'manifest', contentAddressed: reference.digest !== undefined, ...signalOf(options) });
     await this.expectOk(response, 'manifest', url);
     const bytes = await this.read(response, MAX_MANIFEST_BYTES, url, options.signal);
     const mediaType = servedMediaType(response, bytes);
@@ -70,7 +70,7 @@ export class RegistryClient extends RegistrySession {
     parseDigest(expected.digest);
     const maxBytes = options.maxBytes ?? MAX_MANIFEST_BYTES;
     refuseOversized(expected.size, maxBytes, expected.digest);
-    const { response, url } = await this.request({ repo: repository, path: `manifests/${expected.digest}`, method: 'GET', accept: MANIFEST_ACCEPT, subject: 'manifest', ...signalOf(options) });
+    const { response, url } = await this.request({ repo: repository, path: `manifests/${expected.digest}`, method: 'GET', accept: MANIFEST_ACCEPT, subject: 'manifest', contentAddressed: true, ...signalOf(options) });
     await this.expectOk(response, 'manifest', url);
     const bytes = await this.readVerified(response, expected, maxBytes, url, options.signal);
     const mediaType = expected.mediaType ?? servedMediaType(response, bytes);
@@ -86,14 +86,14 @@ export class RegistryClient extends RegistrySession {
     parseDigest(descriptor.digest);
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BLOB_BYTES;
     refuseOversized(descriptor.size, maxBytes, descriptor.digest);
-    const { response, url } = await this.request({ repo: repository, path: `blobs/${descriptor.digest}`, method: 'GET', subject: 'blob', ...signalOf(options) });
+    const { response, url } = await this.request({ repo: repository, path: `blobs/${descriptor.digest}`, method: 'GET', subject: 'blob', contentAddressed: true, ...signalOf(options) });
     await this.expectOk(response, 'blob', url);
     return this.readVerified(response, descriptor, maxBytes, url, options.signal);
   }
 
   /**
    * The manifests that refer to `subject` (OCI 1.1 referrers API, or the tag schema where the registry has none;
-   * which one works is remembered per registry). Stop iterating to stop fetching pages.
+   * which one works is remembered per registry and repository for a while). Stop iterating to stop fetching pages.
    */
   referrers(repo: Reference | RepositoryRef | string, subject: Descriptor, options: ReferrersOptions = {}): AsyncIterable<Descriptor> {
     const repository = toRepositoryRef(repo);
@@ -111,8 +111,8 @@ export class RegistryClient extends RegistrySession {
         artifactType: options.artifactType,
         maxPages: options.maxPages ?? DEFAULT_MAX_REFERRER_PAGES,
         signal,
-        mode: this.referrersMode(repository.registry),
-        remember: (mode) => this.rememberReferrersMode(repository.registry, mode),
+        mode: this.referrersMode(repository),
+        remember: (mode) => this.rememberReferrersMode(repository, mode),
       },
     );
   }
