@@ -1,8 +1,8 @@
-import { discardBody } from '../core/index.js';
 import { DEFAULT_MAX_BLOB_BYTES, HEADER_DOCKER_CONTENT_DIGEST, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from './constants.js';
 import { computeDigest, digestMatches, isDigest, parseDigest } from './digest.js';
 import { RegistryError } from './errors.js';
-import { baseMediaType, isManifestMediaType, parseManifestBytes } from './manifest.js';
+import { baseMediaType, isManifestMediaType, parseManifestBytes, parseShallowJson } from './manifest.js';
+import { MAX_JSON_DEPTH, discardBody } from '../core/index.js';
 import type { ParsedManifest } from './manifest.js';
 import { parseReference } from './reference.js';
 import type { Reference } from './reference.js';
@@ -54,6 +54,7 @@ export class RegistryClient extends RegistrySession {
       throw mismatch('ERR_DIGEST_MISMATCH', `registry says ${served} but the manifest hashes to ${digest}`);
     }
     const parsed = parseManifestBytes(bytes, mediaType);
+    if ('tooDeep' in parsed) throw tooDeep(digest);
     if (!isManifestMediaType(mediaType) || 'error' in parsed) {
       throw new RegistryError('ERR_INVALID_MANIFEST', 'verification-failed', `manifest ${reference.toString()} is not a usable manifest (${mediaType || 'no media type'})`);
     }
@@ -76,6 +77,7 @@ export class RegistryClient extends RegistrySession {
     const mediaType = expected.mediaType ?? servedMediaType(response, bytes);
     if (!isManifestMediaType(mediaType)) throw new RegistryError('ERR_INVALID_MANIFEST', 'verification-failed', `unsupported manifest media type ${JSON.stringify(mediaType)} for ${expected.digest}`);
     const parsed = parseManifestBytes(bytes, mediaType);
+    if ('tooDeep' in parsed) throw tooDeep(expected.digest);
     if ('error' in parsed) throw new RegistryError('ERR_INVALID_MANIFEST', 'verification-failed', `manifest ${expected.digest} is malformed: ${parsed.error}`);
     return { descriptor: { mediaType, digest: expected.digest, size: bytes.length }, bytes, ...parsed };
   }
@@ -149,12 +151,13 @@ function descriptorFromHeaders(response: Response, pinned: string | undefined): 
 function servedMediaType(response: Response, bytes: Buffer): string {
   const header = baseMediaType(response.headers.get('content-type'));
   if (isManifestMediaType(header)) return header;
-  try {
-    const declared = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown }).mediaType;
-    return typeof declared === 'string' ? declared : header;
-  } catch {
-    return header;
-  }
+  const declared = (parseShallowJson(bytes) as { mediaType?: unknown } | null | undefined)?.mediaType;
+  return typeof declared === 'string' ? declared : header;
+}
+
+/** A bound exceeded is a definite failure of that content, not an inconclusive that invites retries. */
+function tooDeep(digest: string): RegistryError {
+  return new RegistryError('ERR_CONTENT_TOO_DEEP', 'verification-failed', `manifest ${digest} nests deeper than ${MAX_JSON_DEPTH} levels`, { details: { maxDepth: MAX_JSON_DEPTH } });
 }
 
 function refuseOversized(size: number | undefined, maxBytes: number, digest: string): void {

@@ -1,6 +1,6 @@
 import type { X509Certificate } from 'node:crypto';
 import { parseCertificate, type Certificate } from './certificate.js';
-import { OID } from './constants.js';
+import { MAX_CHAIN_CERTIFICATES, OID } from './constants.js';
 import { PkiError } from './errors.js';
 import { validateCaProfile, validateLeafProfile, type ChainPurpose } from './profiles.js';
 import { acceptedSignatureHash } from './signature-algorithms.js';
@@ -29,6 +29,11 @@ export function validateTimestampingChain(chain: readonly CertificateInput[]): C
 }
 
 function validateChain(input: readonly CertificateInput[], purpose: ChainPurpose): Certificate[] {
+  if (input.length > MAX_CHAIN_CERTIFICATES) {
+    throw new PkiError('ERR_CERT_CHAIN_TOO_LONG', `certificate chain has ${input.length} certificates, more than the ${MAX_CHAIN_CERTIFICATES} accepted`, {
+      details: { count: input.length, max: MAX_CHAIN_CERTIFICATES },
+    });
+  }
   const chain = input.map((c) => parseCertificate(c));
   if (chain.length === 0) throw new PkiError('ERR_CERT_CHAIN_EMPTY', 'certificate chain is empty');
   for (const cert of chain) {
@@ -44,7 +49,7 @@ function validateChain(input: readonly CertificateInput[], purpose: ChainPurpose
   }
   chain.forEach((cert, i) => {
     if (i === last) {
-      if (!isSelfSigned(cert)) throw chainError(`root certificate "${cert.subject}" is not self-signed: the chain must end with a self-signed root`, 'root-not-self-signed');
+      if (!isSelfSigned(cert)) throw chainError(`last certificate "${cert.subject}" is not self-signed: the chain must end with a self-signed root`, 'root-not-self-signed');
     } else {
       if (isSelfSigned(cert)) throw chainError(`${i === 0 ? 'leaf' : 'intermediate'} certificate "${cert.subject}" is self-signed`, 'self-signed-before-root');
       const parent = chain[i + 1] as Certificate;
