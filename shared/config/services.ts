@@ -6,7 +6,7 @@ import type { TrustPolicyDocument } from '../policy/index.js';
 import type { TrustStore } from '../truststore/index.js';
 import type { DefaultVerificationService, PushHandler, RecheckService } from '../verification/index.js';
 import { azureCredential } from './azure-credential.js';
-import { registryAllowlist } from './registry-allowlist.js';
+import { policyRegistries, registryAllowlist } from './registry-allowlist.js';
 import { loadSettings, type Settings } from './settings.js';
 
 /** Everything a handler needs, built once per process (the composition root). */
@@ -78,12 +78,15 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const stores = overrides.trustStore ? { store: overrides.trustStore, refresh: async () => undefined } : await buildTrustStore(settings, clock, logger);
   const trustStore = stores.store;
   const allowRegistry = registryAllowlist(policy, settings.allowedRegistries);
+  // Only registries the operator named may be loopback/private and get detailed network errors ("*" names none).
+  const named = new Set([...(settings.allowedRegistries ?? []).filter((host) => host !== '*'), ...policyRegistries(policy)].map((host) => host.toLowerCase()));
   const registry = new RegistryClient({
     ...fetchOverride,
     clock,
     logger,
     plainHttp: settings.plainHttpRegistries,
     allowRegistry,
+    namedRegistry: (host) => named.has(host.toLowerCase()),
     timeoutMs: settings.registryTimeoutMs,
     credentials: dockerConfigCredentials(settings.dockerConfigPath),
     ...(settings.azure.acrAuth === 'entra' ? { aadCredential: await azureCredential() } : {}),
