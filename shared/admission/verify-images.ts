@@ -1,6 +1,6 @@
-import { isAbortError, isAppError, type Logger } from '../core/index.js';
+import { Semaphore, isAbortError, isAppError, type Logger } from '../core/index.js';
 import type { Decision, Reason, Verdict, VerificationService } from '../verification/verdict.js';
-import { REASON } from './constants.js';
+import { MAX_SUBJECTS_IN_FLIGHT, REASON } from './constants.js';
 import type { CheckedImage } from './image-ref.js';
 
 /** What admission knows about one distinct image after verification (or after the deadline passed). */
@@ -19,12 +19,14 @@ export interface VerifyImagesOptions {
   signal: AbortSignal;
   /** Optional. Default: silent. */
   logger?: Logger;
+  /** Optional. Distinct images verified at once. Default: MAX_SUBJECTS_IN_FLIGHT (8). */
+  concurrency?: number;
 }
 
 const DIGEST = /^sha(256:[a-f0-9]{64}|512:[a-f0-9]{128})$/;
 
 /**
- * Verifies the distinct images concurrently and returns one ImageVerdict per image, in input order, no later
+ * Verifies the distinct images, at most `concurrency` at a time, and returns one ImageVerdict per image, in input order, no later
  * than the signal fires. Never throws: service errors, malformed verdicts and the deadline all become values.
  */
 export async function verifyImages(
@@ -34,9 +36,11 @@ export async function verifyImages(
 ): Promise<Map<string, ImageVerdict>> {
   const unique = [...new Map(images.map((image) => [image.image, image])).values()];
   const settled = new Map<string, ImageVerdict>();
+  const slots = new Semaphore(options.concurrency ?? MAX_SUBJECTS_IN_FLIGHT);
   const tasks = unique.map(async (image) => {
-    const result = image.ok ? await verifyOne(image, service, options) : invalid(image);
-    if (!options.signal.aborted) settled.set(image.image, result);
+    if (!image.ok) return void settled.set(image.image, invalid(image));
+    const result = await slots.run(() => verifyOne(image, service, options), options.signal).catch(() => undefined);
+    if (result !== undefined && !options.signal.aborted) settled.set(image.image, result);
   });
   await untilAborted(Promise.all(tasks), options.signal);
   const results = new Map<string, ImageVerdict>();

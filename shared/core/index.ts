@@ -15,3 +15,4 @@ export { classifyAddress } from './special-addresses.js';
 export type { AddressClass, AddressVerdict } from './special-addresses.js';
 export { networkCause } from './network-cause.js';
 export { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
+export { Semaphore, SemaphoreError } from './semaphore.js';
