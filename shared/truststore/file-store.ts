@@ -13,7 +13,7 @@ import { constants as fsConstants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import type { X509Certificate } from 'node:crypto';
 import { extname, join } from 'node:path';
-import { silentLogger, systemClock } from '../core/index.js';
+import { SingleFlight, silentLogger, systemClock } from '../core/index.js';
 import type { Clock, Logger } from '../core/index.js';
 import { parseCertificates, validateAnchors } from './certificates.js';
 import {
@@ -69,6 +69,7 @@ export class FileTrustStore implements TrustStore {
   private readonly recheckMs: number;
   private readonly clock: Clock;
   private fingerprintMemo: { value: string; atMs: number } | undefined;
+  private readonly fingerprintFlight = new SingleFlight<string>();
 
   constructor(options: FileTrustStoreOptions) {
     this.root = options.root;
@@ -90,9 +91,14 @@ export class FileTrustStore implements TrustStore {
     }
   }
 
+  /** Memoised for recheckMs; concurrent callers of a stale memo share one computation (finding: every call recomputed it). */
   async fingerprint(): Promise<string> {
     const nowMs = this.clock.now().getTime();
     if (this.fingerprintMemo && this.fresh(this.fingerprintMemo.atMs, nowMs)) return this.fingerprintMemo.value;
+    return this.fingerprintFlight.run('fingerprint', () => this.computeFingerprint(nowMs));
+  }
+
+  private async computeFingerprint(nowMs: number): Promise<string> {
     const lines: string[] = [];
     for (const type of TRUST_STORE_TYPES) {
       for (const name of await this.storeNames(type)) {

@@ -7,3 +7,6 @@ export { PushHandler, PushHandlingError } from './on-push.js';
 export type { PushHandlerOptions, PushOutcome } from './on-push.js';
 export { RecheckService } from './recheck.js';
 export type { RecheckOptions, RecheckReport } from './recheck.js';
+export { boundVerdict, cut, VERDICT_BOUNDS, TRUNCATION_MARKER } from './bounds.js';
+export { limitVerifications, VerificationBusyError, DEFAULT_VERIFICATION_LIMITS } from './limited.js';
+export type { VerificationLimits, Verifies } from './limited.js';
