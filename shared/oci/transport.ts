@@ -144,7 +144,9 @@ export class Transport {
   /** A redirect target on another origin must resolve to public addresses only, whatever hosts the operator named. */
   private async checkPublic(url: URL, start: URL): Promise<void> {
     const target = await this.settings.egress.check(url).catch((error: unknown) => {
-      throw this.networkError(error, url, undefined);
+      if (!(error instanceof EgressError) || error.code !== 'ERR_EGRESS_FORBIDDEN') throw this.networkError(error, url, undefined);
+      this.settings.logger.log('warn', 'oci.redirect_refused', { from: start.origin, to: url.origin, ...(error.details ?? {}) });
+      throw new RegistryError('ERR_REDIRECT_REFUSED', 'inconclusive', `refusing a redirect from ${start.host} to a non-public address`, { cause: error });
     });
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const address = target?.address ?? (isIP(host) ? host : undefined);

@@ -129,7 +129,7 @@ describe('transport: redirects', () => {
   it.each([
     ['an endless redirect loop', 'loop', 'ERR_TOO_MANY_REDIRECTS'],
     ['a redirect to a non-http scheme', 'file:///etc/passwd', 'ERR_REDIRECT_REFUSED'],
-    ['a redirect to the metadata service', 'https://169.254.169.254/latest/meta-data/', 'ERR_ADDRESS_FORBIDDEN'],
+    ['a redirect to the metadata service', 'https://169.254.169.254/latest/meta-data/', 'ERR_REDIRECT_REFUSED'],
   ])('refuses %s', async (_what, location, code) => {
     const target = location === 'loop' ? undefined : location;
     const redirecting: FetchLike = async (input) => new Response(null, { status: 302, headers: { location: target ?? `${String(input)}x` } });
