@@ -35,6 +35,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     .option('--require-platforms <digests>', 'for an index: "all", or comma-separated platform manifest digests that must be covered')
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--verbose', 'log what happens to stderr')
+    .option('--timeout <seconds>', 'overall deadline of the verification; past it the answer is inconclusive (exit 3)', '120')
     .action(async (reference: string, opts: VerifyFlags) => {
       exitCode = await verifyCommand(reference, opts, io);
     });
@@ -65,9 +66,15 @@ interface VerifyFlags {
   requirePlatforms?: string;
   output: string;
   verbose?: boolean;
+  timeout: string;
 }
 
 async function verifyCommand(reference: string, opts: VerifyFlags, io: CliIo): Promise<number> {
+  const timeoutSeconds = Number(opts.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 3600) {
+    io.stderr('trustgate: --timeout must be a number of seconds between 0 and 3600\n');
+    return EXIT.usage;
+  }
   let registry: string;
   try {
     registry = parseReference(reference).registry;
@@ -85,7 +92,8 @@ async function verifyCommand(reference: string, opts: VerifyFlags, io: CliIo): P
     const logger = opts.verbose ? jsonLogger('debug', (line) => io.stderr(line + '\n')) : silentLogger;
     const services = await createServices(settings, { logger, ...io.overrides });
     const requirePlatforms = opts.requirePlatforms === undefined ? undefined : opts.requirePlatforms === 'all' ? 'all' : opts.requirePlatforms.split(',').map((d) => d.trim()).filter(Boolean);
-    const verdict = await services.verification.verify(reference, requirePlatforms === undefined ? {} : { requirePlatforms });
+    const signal = AbortSignal.timeout(timeoutSeconds * 1000);
+    const verdict = await services.verification.verify(reference, { signal, ...(requirePlatforms === undefined ? {} : { requirePlatforms }) });
     io.stdout(opts.output === 'json' ? JSON.stringify(verdict, null, 2) + '\n' : formatVerdictText(verdict) + '\n');
     return exitCodeFor(verdict.decision);
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { EventGridHandler, InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/config/index.js';
 import type { PushHandler } from '../shared/verification/index.js';
+import { EVENT_DELIVERY_DEADLINE_MS } from './deadlines.js';
 import { lazy, type FunctionDefinition } from './definition.js';
 
 /** shared/events pulls in @azure/eventgrid (~130 ms): it loads with the first event, not when the app starts. */
@@ -10,6 +11,8 @@ const loadEvents = () => (events ??= importEvents());
 
 export interface AcrEventsDeps {
   push: PushHandler;
+  /** Optional. Overall deadline of one delivery. Default: EVENT_DELIVERY_DEADLINE_MS (120 s). */
+  deadlineMs?: number;
 }
 
 /**
@@ -19,10 +22,11 @@ export interface AcrEventsDeps {
 export function makeAcrEventsHandler(deps: AcrEventsDeps): EventGridHandler {
   return async (event: unknown, context: InvocationContext) => {
     const { parseEventDelivery } = await loadEvents();
+    const signal = AbortSignal.timeout(deps.deadlineMs ?? EVENT_DELIVERY_DEADLINE_MS);
     for (const parsed of await parseEventDelivery(event)) {
       switch (parsed.kind) {
         case 'image': {
-          const outcome = await deps.push.handle(parsed.event);
+          const outcome = await deps.push.handle(parsed.event, signal);
           context.log('acr event handled', { id: parsed.event.id, type: parsed.event.type, outcome });
           break;
         }
