@@ -45,7 +45,7 @@ describe('overall deadlines at the surfaces (issue 9 finding 6)', () => {
     const signals: Array<AbortSignal | undefined> = [];
     const push = { handle: async (_event: unknown, signal?: AbortSignal) => (signals.push(signal), { kind: 'deleted' }) } as unknown as PushHandler;
     const handler = makeAcrEventsHandler({ push, deadlineMs: 10_000 });
-    const event = JSON.parse(readFileSync(new URL('../fixtures/events/eventgrid/image-deleted.json', import.meta.url), 'utf8')) as unknown;
+    const event = JSON.parse(readFileSync(new URL('../fixtures/events/eventgrid/image-deleted.json', import.meta.url), 'utf8')) as Parameters<typeof handler>[0];
     await handler(event, new InvocationContext());
     expect(signals).toHaveLength(1);
     expect(signals[0]).toBeInstanceOf(AbortSignal);
