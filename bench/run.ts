@@ -5,6 +5,7 @@ import { cpuMeter } from './cpu.js';
 import { startBenchFixture, type BenchFixture } from './fixture.js';
 import { Floor } from './floor.js';
 import { evaluateGoals } from './goals.js';
+import { measureHostile } from './hostile.js';
 import { measureImport } from './import-time.js';
 import { measureRss } from './rss.js';
 import { benchServices, countingFetch } from './services.js';
@@ -26,6 +27,7 @@ const RSS_REAL_VERDICTS = 100;
 const RSS_ENTRIES = 10_000;
 const TABLE_IMAGES = 200;
 const IMPORT_RUNS = 5;
+const HOSTILE = { admissions: 2_000, attackers: 4, deadlineMs: 2_500 };
 const FUNCTIONS_MODULE = resolve('dist/functions/index.js');
 
 async function main(): Promise<void> {
@@ -76,6 +78,9 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
   log(`Table Storage tier hits (Azurite in-process, ${TABLE_IMAGES} images)`);
   const table = await measureTableHits(fixture.env, fixture.now, throughput.slice(0, TABLE_IMAGES));
 
+  log(`attack scenario: ${HOSTILE.admissions} warm admission answers while ${HOSTILE.attackers} hostile loops run`);
+  const hostile = await measureHostile(services, fixture, latency.slice(0, 50), HOSTILE);
+
   const coldP50 = percentile(cold.coldMs, 50);
   const floorP50 = percentile(cold.floorMs, 50);
   const result = {
@@ -89,6 +94,9 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
     import_ms: round(importMs),
     table_hit_ms_p50: round(percentile(table, 50)),
     table_hit_ms_p99: round(percentile(table, 99)),
+    hostile_event_loop_delay_p99_ms: hostile.event_loop_delay_p99_ms,
+    hostile_admission_p99_ms: hostile.admission_p99_ms,
+    hostile_admissions_over_deadline: hostile.admissions_over_deadline,
     images: fixture.images.length,
     concurrency: CONCURRENCY,
     node: process.version,
@@ -114,6 +122,7 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
       heap_kb_per_verdict: round(((rss.heapUsedMb - rss.baselineHeapUsedMb) * 1024) / rss.entries),
       verdict_json_bytes: rss.verdictJsonBytes,
       push_s: round(pushMs / 1000),
+      hostile,
       samples: { cold: cold.coldMs.length, warm: warm.length, table: table.length, import_runs: IMPORT_RUNS },
     },
   };
