@@ -2,7 +2,8 @@
 interface Goal {
   metric:
     | 'cold_over_floor' | 'cold_verifications_per_s' | 'warm_verify_p99_ms' | 'rss_mb_10k_verdicts' | 'import_ms' | 'cli_help_over_node' | 'cli_verify_over_node'
-    | 'admission_reviews_per_s' | 'admission_cpu_over_floor' | 'stampede_not_allowed' | 'stampede_heads_per_window_over_tags' | 'cold_cpu_over_floor_concurrent';
+    | 'admission_reviews_per_s' | 'admission_cpu_over_floor' | 'stampede_not_allowed' | 'stampede_heads_per_window_over_tags' | 'cold_cpu_over_floor_concurrent'
+    | 'hostile_event_loop_delay_p99_ms' | 'hostile_admissions_over_deadline';
   comparison: '<=' | '>=' | '<';
   target: number;
 }
@@ -19,6 +20,9 @@ const GOALS: readonly Goal[] = [
   { metric: 'stampede_not_allowed', comparison: '<=', target: 0 },
   { metric: 'stampede_heads_per_window_over_tags', comparison: '<=', target: 1 },
   { metric: 'cold_cpu_over_floor_concurrent', comparison: '<=', target: 1.2 },
+  // Issue 9: warm admissions while hostile verifications run.
+  { metric: 'hostile_event_loop_delay_p99_ms', comparison: '<', target: 50 },
+  { metric: 'hostile_admissions_over_deadline', comparison: '<=', target: 0 },
 ];
 
 export type GoalReport = Record<Goal['metric'], { goal: string; value: number; met: boolean }>;

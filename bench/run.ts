@@ -8,6 +8,7 @@ import { cpuMeter } from './cpu.js';
 import { startBenchFixture, type BenchFixture } from './fixture.js';
 import { Floor } from './floor.js';
 import { evaluateGoals } from './goals.js';
+import { measureHostile } from './hostile.js';
 import { measureImport } from './import-time.js';
 import { measureRss } from './rss.js';
 import { measureScaling } from './scaling.js';
@@ -32,6 +33,7 @@ const TABLE_IMAGES = 200;
 const IMPORT_RUNS = 5;
 const ADMISSION_IMAGES = 10;
 const ADMISSION_WORKERS = 2;
+const HOSTILE = { admissions: 2_000, attackers: 4, deadlineMs: 2_500 };
 const FUNCTIONS_MODULE = resolve('dist/functions/index.js');
 
 async function main(): Promise<void> {
@@ -97,6 +99,8 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
   const at64 = admission.find((row) => row.in_flight === 64);
   const coldCpuRatio = perImage(rateCpu.nodeMs, throughput.length) !== null && perImage(floorCpu.nodeMs, warmup.length + latency.length) !== null
     ? round((rateCpu.nodeMs / throughput.length) / (floorCpu.nodeMs / (warmup.length + latency.length))) : Number.NaN;
+  log(`attack scenario: ${HOSTILE.admissions} warm admission answers while ${HOSTILE.attackers} hostile loops run`);
+  const hostile = await measureHostile(services, fixture, latency.slice(0, 50), HOSTILE);
 
   const coldP50 = percentile(cold.coldMs, 50);
   const floorP50 = percentile(cold.floorMs, 50);
@@ -122,6 +126,9 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
     admission,
     stampede,
     scaling,
+    hostile_event_loop_delay_p99_ms: hostile.event_loop_delay_p99_ms,
+    hostile_admission_p99_ms: hostile.admission_p99_ms,
+    hostile_admissions_over_deadline: hostile.admissions_over_deadline,
     images: fixture.images.length,
     concurrency: CONCURRENCY,
     node: process.version,
@@ -148,6 +155,7 @@ async function measureAll(fixture: BenchFixture, importMs: number, pushMs: numbe
       verdict_json_bytes: rss.verdictJsonBytes,
       push_s: round(pushMs / 1000),
       cli,
+      hostile,
       samples: { cold: cold.coldMs.length, warm: warm.length, table: table.length, import_runs: IMPORT_RUNS },
     },
   };

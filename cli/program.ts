@@ -30,8 +30,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       .command('verify')
       .description(summary('verify'))
       .argument('<reference>', 'image reference, e.g. myregistry.azurecr.io/app:1.0 or repo@sha256:...')
-      .option('--require-platforms <digests>', 'for an index: "all", or comma-separated platform manifest digests that must be covered'),
-  ).action(async (reference: string, flags: ServiceFlags & { requirePlatforms?: string }) => {
+      .option('--require-platforms <digests>', 'for an index: "all", or comma-separated platform manifest digests that must be covered')
+      .option('--timeout <seconds>', 'overall deadline of the verification; past it the answer is inconclusive (exit 3)', '120'),
+  ).action(async (reference: string, flags: ServiceFlags & { requirePlatforms?: string; timeout?: string }) => {
     const { verifyCommand } = await import('./verify/command.js');
     exitCode = await verifyCommand(reference, flags, io);
   });

@@ -3,6 +3,7 @@ import { getServices } from '../shared/config/index.js';
 import { isAppError } from '../shared/core/index.js';
 import type { PushHandler } from '../shared/verification/index.js';
 import { gateTrigger } from './availability.js';
+import { EVENT_DELIVERY_DEADLINE_MS } from './deadlines.js';
 import { lazy, type FunctionDefinition } from './definition.js';
 
 /** shared/events pulls in @azure/eventgrid (~130 ms): it loads with the first event, not when the app starts. */
@@ -12,6 +13,8 @@ const loadEvents = () => (events ??= importEvents());
 
 export interface AcrEventsDeps {
   push: PushHandler;
+  /** Optional. Overall deadline of one delivery. Default: EVENT_DELIVERY_DEADLINE_MS (120 s). */
+  deadlineMs?: number;
 }
 
 /**
@@ -21,6 +24,7 @@ export interface AcrEventsDeps {
 export function makeAcrEventsHandler(deps: AcrEventsDeps): EventGridHandler {
   return async (event: unknown, context: InvocationContext) => {
     const { parseEventDelivery } = await loadEvents();
+    const signal = AbortSignal.timeout(deps.deadlineMs ?? EVENT_DELIVERY_DEADLINE_MS);
     let delivery;
     try {
       delivery = await parseEventDelivery(event);
@@ -33,7 +37,7 @@ export function makeAcrEventsHandler(deps: AcrEventsDeps): EventGridHandler {
       switch (parsed.kind) {
         case 'image': {
           try {
-            const outcome = await deps.push.handle(parsed.event);
+            const outcome = await deps.push.handle(parsed.event, signal);
             context.log('acr event handled', { id: parsed.event.id, type: parsed.event.type, outcome });
           } catch (error) {
             // Bad input stays bad on every retry: drop it with one line. Anything else (inconclusive) is retried.

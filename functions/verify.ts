@@ -1,9 +1,11 @@
 import type { HttpHandler } from '@azure/functions';
 import { z } from 'zod';
 import { getServices } from '../shared/config/index.js';
+import { Semaphore } from '../shared/core/index.js';
 import { readJsonBody, HttpInputError } from '../shared/http/index.js';
 import { isDigest, parseReference } from '../shared/oci/index.js';
 import type { VerificationService } from '../shared/verification/index.js';
+import { REST_SUBJECTS_IN_FLIGHT, REST_VERIFY_DEADLINE_MS } from './deadlines.js';
 import { lazy, type FunctionDefinition } from './definition.js';
 import { gateHttp } from './availability.js';
 import { guardHttp } from './guard.js';
@@ -21,6 +23,8 @@ const verifyRequestSchema = z.strictObject({
 
 export interface VerifyHandlerDeps {
   verification: VerificationService;
+  /** Optional. Overall deadline of one request. Default: REST_VERIFY_DEADLINE_MS (60 s). */
+  deadlineMs?: number;
 }
 
 /** POST /api/v1/verify — `{subjects: [ref...], requirePlatforms?}` → `{results: [Verdict...]}` in request order. */
@@ -34,8 +38,10 @@ export function makeVerifyHandler(deps: VerifyHandlerDeps): HttpHandler {
         throw new HttpInputError('ERR_INVALID_REFERENCE', 'invalid-input', `subjects[${index}]: ${(error as Error).message}`);
       }
     });
-    const options = requirePlatforms === undefined ? {} : { requirePlatforms };
-    const results = await Promise.all(subjects.map((subject) => deps.verification.verify(subject, options)));
+    const signal = AbortSignal.timeout(deps.deadlineMs ?? REST_VERIFY_DEADLINE_MS);
+    const options = { signal, ...(requirePlatforms === undefined ? {} : { requirePlatforms }) };
+    const slots = new Semaphore(REST_SUBJECTS_IN_FLIGHT);
+    const results = await Promise.all(subjects.map((subject) => slots.run(() => deps.verification.verify(subject, options))));
     return { status: 200, jsonBody: { results } };
   });
 }

@@ -48,7 +48,12 @@ export function ratifyVerifierOf(scheme: string | undefined): RatifyVerifier {
 
 /** Bounds on what one request may make us do. */
 export const MAX_IMAGES_PER_REVIEW = 256;
-export const MAX_PROVIDER_KEYS = 1_000;
+export const MAX_PROVIDER_KEYS = 256;
+/**
+ * Distinct images verified at once for one review or provider request: the rest wait their turn (a 1,000-key request
+ * once started 1,000 verifications together and stalled the event loop for seconds).
+ */
+export const MAX_SUBJECTS_IN_FLIGHT = 8;
 export const MAX_REFERENCE_LENGTH = 4_096;
 /** Kubernetes shows warnings to users; keep each short and the list bounded. */
 export const MAX_WARNING_LENGTH = 256;

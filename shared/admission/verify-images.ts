@@ -1,8 +1,8 @@
-import { isAbortError, isAppError, type Logger } from '../core/index.js';
+import { Semaphore, isAbortError, isAppError, type Logger } from '../core/index.js';
 import { isDigest } from '../oci/index.js';
 import type { Decision, Reason, Verdict } from '../verdict/index.js';
 import type { VerificationService } from '../verification/index.js';
-import { REASON } from './constants.js';
+import { MAX_SUBJECTS_IN_FLIGHT, REASON } from './constants.js';
 import type { CheckedImage } from './image-ref.js';
 
 /** What admission knows about one distinct image after verification (or after the deadline passed). */
@@ -21,13 +21,15 @@ export interface VerifyImagesOptions {
   signal: AbortSignal;
   /** Optional. Default: silent. */
   logger?: Logger;
+  /** Optional. Distinct images verified at once. Default: MAX_SUBJECTS_IN_FLIGHT (8). */
+  concurrency?: number;
 }
 
 /** REASON.levelSkip of shared/verification (a reason code is public API, so it is safe to name here). */
 const SKIPPED = 'OK_VERIFICATION_SKIPPED';
 
 /**
- * Verifies the distinct images concurrently and returns one ImageVerdict per image, in input order, no later
+ * Verifies the distinct images, at most `concurrency` at a time, and returns one ImageVerdict per image, in input order, no later
  * than the signal fires. Never throws: service errors, malformed verdicts and the deadline all become values.
  */
 export async function verifyImages(
@@ -37,9 +39,11 @@ export async function verifyImages(
 ): Promise<Map<string, ImageVerdict>> {
   const unique = [...new Map(images.map((image) => [image.image, image])).values()];
   const settled = new Map<string, ImageVerdict>();
+  const slots = new Semaphore(options.concurrency ?? MAX_SUBJECTS_IN_FLIGHT);
   const tasks = unique.map(async (image) => {
-    const result = image.ok ? await verifyOne(image, service, options) : invalid(image);
-    if (!options.signal.aborted) settled.set(image.image, result);
+    if (!image.ok) return void settled.set(image.image, invalid(image));
+    const result = await slots.run(() => verifyOne(image, service, options), options.signal).catch(() => undefined);
+    if (result !== undefined && !options.signal.aborted) settled.set(image.image, result);
   });
   await untilAborted(Promise.all(tasks), options.signal);
   const results = new Map<string, ImageVerdict>();

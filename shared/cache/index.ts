@@ -3,6 +3,7 @@ export { CacheError, CACHE_ERROR_CODES, CACHE_ERROR_KINDS } from './errors.js';
 export type { CacheErrorCode } from './errors.js';
 export { MemoryResultCache } from './memory.js';
 export type { MemoryResultCacheOptions } from './memory.js';
+export { DEFAULT_MEMORY_CACHE_MAX_BYTES, DEFAULT_MEMORY_CACHE_MAX_ENTRY_BYTES } from './memory.js';
 export { TableResultCache } from './table.js';
 export type { TableResultCacheOptions } from './table.js';
 export { TieredResultCache } from './tiered.js';

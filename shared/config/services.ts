@@ -8,7 +8,7 @@ import type { TrustStore } from '../truststore/index.js';
 import type { DefaultVerificationService, PushHandler, RecheckService } from '../verification/index.js';
 import { deferredMetrics, getMetrics, invocationAwareLogger, type Metrics } from '../telemetry/index.js';
 import { azureCredential } from './azure-credential.js';
-import { registryAllowlist } from './registry-allowlist.js';
+import { policyRegistries, registryAllowlist } from './registry-allowlist.js';
 import { problemsError } from './problems.js';
 import { inspectSettings, type Settings } from './settings.js';
 
@@ -95,12 +95,15 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     if (problems.length > 0) throw problemsError(problems);
   }
   const allowRegistry = registryAllowlist(policy, settings.allowedRegistries);
+  // Only registries the operator named may be loopback/private and get detailed network errors ("*" names none).
+  const named = new Set([...(settings.allowedRegistries ?? []).filter((host) => host !== '*'), ...policyRegistries(policy)].map((host) => host.toLowerCase()));
   const registry = new RegistryClient({
     ...fetchOverride,
     clock,
     logger,
     plainHttp: settings.plainHttpRegistries,
     allowRegistry,
+    namedRegistry: (host) => named.has(host.toLowerCase()),
     timeoutMs: settings.registryTimeoutMs,
     credentials: dockerConfigCredentials(settings.dockerConfigPath),
     ...(settings.azure.acrAuth === 'entra' ? { aadCredential: await azureCredential() } : {}),
@@ -140,7 +143,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     registry,
     cache,
     verification,
-    push: new PushHandler({ service: verification, registry, cache, allowRegistry, logger }),
+    push: new PushHandler({ service: verification, registry, cache, allowRegistry, logger, clock }),
     recheck: new RecheckService({
       service: verification,
       cache,

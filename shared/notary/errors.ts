@@ -12,6 +12,12 @@ export const NotaryErrorCode = {
   mediaType: 'ERR_NOTARY_ENVELOPE_MEDIA_TYPE',
   /** The envelope bytes are not a well-formed JWS / COSE_Sign1_Tagged structure. */
   malformed: 'ERR_NOTARY_ENVELOPE_MALFORMED',
+  /** The envelope is larger than MAX_ENVELOPE_BYTES (checked before parsing). */
+  tooLarge: 'ERR_NOTARY_ENVELOPE_TOO_LARGE',
+  /** The envelope, its protected header or its payload nests deeper than the JSON/CBOR depth bound (checked before parsing). */
+  tooDeep: 'ERR_NOTARY_ENVELOPE_TOO_DEEP',
+  /** The envelope carries more certificates than MAX_CHAIN_CERTIFICATES (checked before decoding them). */
+  chainTooLong: 'ERR_NOTARY_CHAIN_TOO_LONG',
   /** A signed attribute is missing, has the wrong type or breaks a Notary header rule. */
   header: 'ERR_NOTARY_ENVELOPE_HEADER',
   /** A header is listed as critical that this verifier does not understand (spec: MUST fail). */

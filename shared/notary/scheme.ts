@@ -10,9 +10,10 @@ import type { SignatureOutcome, VerificationLevelName } from './outcome.js';
 import { readSignatureManifest } from './signature-manifest.js';
 import type { RevocationPort } from './checks/context.js';
 import { verifySignature } from './verifier.js';
+import { MAX_ENVELOPE_BYTES } from './envelope/index.js';
 
-/** The reference implementation's cap on a signature envelope (notation-go: 32 MiB). */
-export const MAX_ENVELOPE_BYTES = 32 * 1024 * 1024;
+/** Cap on a signature envelope, checked against its descriptor before fetching (stricter than notation-go's 32 MiB). */
+export { MAX_ENVELOPE_BYTES };
 
 /** Input of one signature verification by the Notary engine. */
 export interface NotaryCheckInput {

@@ -1,8 +1,8 @@
-import { discardBody } from '../core/index.js';
 import { DEFAULT_MAX_BLOB_BYTES, HEADER_DOCKER_CONTENT_DIGEST, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from './constants.js';
 import { computeDigest, digestMatches, isDigest, parseDigest } from './digest.js';
 import { RegistryError } from './errors.js';
-import { baseMediaType, isManifestMediaType, parseManifestBytes } from './manifest.js';
+import { baseMediaType, isManifestMediaType, parseManifestBytes, parseShallowJson } from './manifest.js';
+import { MAX_JSON_DEPTH, discardBody } from '../core/index.js';
 import type { ParsedManifest } from './manifest.js';
 import { parseReference } from './reference.js';
 import type { Reference } from './reference.js';
@@ -43,7 +43,7 @@ export class RegistryClient extends RegistrySession {
       await discardBody(head.response);
     }
     // HEAD gave too little (or a HEAD-specific 4xx without a body): GET tells the whole story.
-    const { response, url } = await this.request({ repo: reference, path, method: 'GET', accept: MANIFEST_ACCEPT, subject: 'manifest', ...signalOf(options) });
+    const { response, url } = await this.request({ repo: reference, path, method: 'GET', accept: MANIFEST_ACCEPT, subject: 'manifest', contentAddressed: reference.digest !== undefined, ...signalOf(options) });
     await this.expectOk(response, 'manifest', url);
     const bytes = await this.read(response, MAX_MANIFEST_BYTES, url, options.signal);
     const mediaType = servedMediaType(response, bytes);
@@ -54,6 +54,7 @@ export class RegistryClient extends RegistrySession {
       throw mismatch('ERR_DIGEST_MISMATCH', `registry says ${served} but the manifest hashes to ${digest}`);
     }
     const parsed = parseManifestBytes(bytes, mediaType);
+    if ('tooDeep' in parsed) throw tooDeep(digest);
     if (!isManifestMediaType(mediaType) || 'error' in parsed) {
       throw new RegistryError('ERR_INVALID_MANIFEST', 'verification-failed', `manifest ${reference.toString()} is not a usable manifest (${mediaType || 'no media type'})`);
     }
@@ -70,12 +71,13 @@ export class RegistryClient extends RegistrySession {
     parseDigest(expected.digest);
     const maxBytes = options.maxBytes ?? MAX_MANIFEST_BYTES;
     refuseOversized(expected.size, maxBytes, expected.digest);
-    const { response, url } = await this.request({ repo: repository, path: `manifests/${expected.digest}`, method: 'GET', accept: MANIFEST_ACCEPT, subject: 'manifest', ...signalOf(options) });
+    const { response, url } = await this.request({ repo: repository, path: `manifests/${expected.digest}`, method: 'GET', accept: MANIFEST_ACCEPT, subject: 'manifest', contentAddressed: true, ...signalOf(options) });
     await this.expectOk(response, 'manifest', url);
     const bytes = await this.readVerified(response, expected, maxBytes, url, options.signal);
     const mediaType = expected.mediaType ?? servedMediaType(response, bytes);
     if (!isManifestMediaType(mediaType)) throw new RegistryError('ERR_INVALID_MANIFEST', 'verification-failed', `unsupported manifest media type ${JSON.stringify(mediaType)} for ${expected.digest}`);
     const parsed = parseManifestBytes(bytes, mediaType);
+    if ('tooDeep' in parsed) throw tooDeep(expected.digest);
     if ('error' in parsed) throw new RegistryError('ERR_INVALID_MANIFEST', 'verification-failed', `manifest ${expected.digest} is malformed: ${parsed.error}`);
     return { descriptor: { mediaType, digest: expected.digest, size: bytes.length }, bytes, ...parsed };
   }
@@ -86,14 +88,14 @@ export class RegistryClient extends RegistrySession {
     parseDigest(descriptor.digest);
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BLOB_BYTES;
     refuseOversized(descriptor.size, maxBytes, descriptor.digest);
-    const { response, url } = await this.request({ repo: repository, path: `blobs/${descriptor.digest}`, method: 'GET', subject: 'blob', ...signalOf(options) });
+    const { response, url } = await this.request({ repo: repository, path: `blobs/${descriptor.digest}`, method: 'GET', subject: 'blob', contentAddressed: true, ...signalOf(options) });
     await this.expectOk(response, 'blob', url);
     return this.readVerified(response, descriptor, maxBytes, url, options.signal);
   }
 
   /**
    * The manifests that refer to `subject` (OCI 1.1 referrers API, or the tag schema where the registry has none;
-   * which one works is remembered per registry). Stop iterating to stop fetching pages.
+   * which one works is remembered per registry and repository for a while). Stop iterating to stop fetching pages.
    */
   referrers(repo: Reference | RepositoryRef | string, subject: Descriptor, options: ReferrersOptions = {}): AsyncIterable<Descriptor> {
     const repository = toRepositoryRef(repo);
@@ -111,8 +113,8 @@ export class RegistryClient extends RegistrySession {
         artifactType: options.artifactType,
         maxPages: options.maxPages ?? DEFAULT_MAX_REFERRER_PAGES,
         signal,
-        mode: this.referrersMode(repository.registry),
-        remember: (mode) => this.rememberReferrersMode(repository.registry, mode),
+        mode: this.referrersMode(repository),
+        remember: (mode) => this.rememberReferrersMode(repository, mode),
       },
     );
   }
@@ -149,12 +151,13 @@ function descriptorFromHeaders(response: Response, pinned: string | undefined): 
 function servedMediaType(response: Response, bytes: Buffer): string {
   const header = baseMediaType(response.headers.get('content-type'));
   if (isManifestMediaType(header)) return header;
-  try {
-    const declared = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown }).mediaType;
-    return typeof declared === 'string' ? declared : header;
-  } catch {
-    return header;
-  }
+  const declared = (parseShallowJson(bytes) as { mediaType?: unknown } | null | undefined)?.mediaType;
+  return typeof declared === 'string' ? declared : header;
+}
+
+/** A bound exceeded is a definite failure of that content, not an inconclusive that invites retries. */
+function tooDeep(digest: string): RegistryError {
+  return new RegistryError('ERR_CONTENT_TOO_DEEP', 'verification-failed', `manifest ${digest} nests deeper than ${MAX_JSON_DEPTH} levels`, { details: { maxDepth: MAX_JSON_DEPTH } });
 }
 
 function refuseOversized(size: number | undefined, maxBytes: number, digest: string): void {

@@ -12,6 +12,7 @@ export { parseManifestBytes, isIndexMediaType, isManifestMediaType } from './man
 export type { ParsedManifest } from './manifest.js';
 export { RegistryClient } from './client.js';
 export type { FetchedManifest } from './client.js';
+export { DEFAULT_TOKEN_REALM_HOSTS } from './session.js';
 export type { RegistryClientOptions, RequestOptions, FetchOptions, ReferrersOptions } from './session.js';
 export type { ReferrersMode } from './referrers.js';
 export type { Sleep } from './transport.js';

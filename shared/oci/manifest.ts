@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../core/index.js';
 import { MANIFEST_MEDIA_TYPES, MEDIA_TYPE_DOCKER_MANIFEST_LIST, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_ORAS_ARTIFACT_MANIFEST } from './constants.js';
 import { isDigest } from './digest.js';
 import type { ArtifactManifest, Descriptor, ImageIndex, ImageManifest } from './types.js';
@@ -65,7 +66,9 @@ export function baseMediaType(header: string | null): string {
  * Parses manifest bytes by media type. Returns a reason string instead of throwing so callers choose the
  * error (content fetched by digest is `verification-failed`, a referrers page is `inconclusive`).
  */
-export function parseManifestBytes(bytes: Uint8Array, mediaType: string): ParsedManifest | { error: string } {
+export function parseManifestBytes(bytes: Uint8Array, mediaType: string): ParsedManifest | { error: string; tooDeep?: true } {
+  // Depth first, on the raw bytes: deep nesting is what makes JSON.parse and schema walks expensive.
+  if (exceedsJsonDepth(bytes)) return { error: `nests deeper than ${MAX_JSON_DEPTH} levels`, tooDeep: true };
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(bytes).toString('utf8'));
@@ -84,6 +87,16 @@ export function parseManifestBytes(bytes: Uint8Array, mediaType: string): Parsed
   }
   const result = manifestSchema.safeParse(json);
   return result.success ? { kind: 'manifest', json: json as ImageManifest } : { error: firstIssue(result.error) };
+}
+
+/** An untrusted JSON document parsed only when it nests at most MAX_JSON_DEPTH levels; undefined when too deep or malformed. */
+export function parseShallowJson(bytes: Uint8Array): unknown {
+  if (exceedsJsonDepth(bytes)) return undefined;
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Validates one descriptor from an untrusted listing. */

@@ -1,3 +1,4 @@
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../core/index.js';
 import type { Logger } from '../core/index.js';
 import { HEADER_LINK, MAX_MANIFEST_BYTES, MEDIA_TYPE_OCI_INDEX } from './constants.js';
 import { referrersTagFor } from './digest.js';
@@ -65,7 +66,7 @@ export async function* listReferrers(io: ReferrersIO, options: ListReferrersOpti
       yield* fromTagSchema(io, options);
       return;
     }
-    const manifests = readIndexManifests(await io.read(response, MAX_MANIFEST_BYTES, url, options.signal));
+    const manifests = readIndexManifests(await io.read(response, MAX_MANIFEST_BYTES, url, options.signal), url);
     if (manifests === undefined) throw new RegistryError('ERR_INVALID_RESPONSE', 'inconclusive', `referrers page ${page} at ${redact(url)} is not a valid image index`);
     options.remember('api');
     yield* accepted(io, manifests, options.artifactType);
@@ -85,7 +86,7 @@ async function* fromTagSchema(io: ReferrersIO, options: ListReferrersOptions): A
     await response.body?.cancel().catch(() => undefined);
     return;
   }
-  const manifests = readIndexManifests(await io.read(response, MAX_MANIFEST_BYTES, url, options.signal));
+  const manifests = readIndexManifests(await io.read(response, MAX_MANIFEST_BYTES, url, options.signal), url);
   if (manifests === undefined) throw new RegistryError('ERR_INVALID_RESPONSE', 'inconclusive', `referrers tag index at ${redact(url)} is not a valid image index`);
   yield* accepted(io, manifests, options.artifactType);
 }
@@ -101,8 +102,11 @@ function* accepted(io: ReferrersIO, manifests: unknown[], artifactType: string |
   }
 }
 
-/** The `manifests` array of an image index JSON, or undefined when the bytes are not one. */
-function readIndexManifests(bytes: Buffer): unknown[] | undefined {
+/** The `manifests` array of an image index JSON, or undefined when the bytes are not one. Too deep is a definite failure. */
+function readIndexManifests(bytes: Buffer, url: URL): unknown[] | undefined {
+  if (exceedsJsonDepth(bytes)) {
+    throw new RegistryError('ERR_CONTENT_TOO_DEEP', 'verification-failed', `referrers listing at ${redact(url)} nests deeper than ${MAX_JSON_DEPTH} levels`, { details: { maxDepth: MAX_JSON_DEPTH } });
+  }
   try {
     const json = JSON.parse(bytes.toString('utf8')) as { manifests?: unknown };
     return typeof json === 'object' && json !== null && Array.isArray(json.manifests) ? json.manifests : undefined;

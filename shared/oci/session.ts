@@ -1,8 +1,5 @@
-import { lookup } from 'node:dns/promises';
-import { BodyReadError, defaultFetch, discardBody, isAbortError, readBodyLimited, silentLogger, systemClock } from '../core/index.js';
-import type { Clock, FetchLike, Logger } from '../core/index.js';
-import { AddressGuard } from './address.js';
-import type { HostResolver } from './address.js';
+import { BodyReadError, EgressPolicy, discardBody, isAbortError, readBodyLimited, silentLogger, systemClock } from '../core/index.js';
+import type { Clock, FetchLike, HostResolver, Logger } from '../core/index.js';
 import type { AadTokenProvider } from './auth/acr.js';
 import { Authorizer } from './auth/authorizer.js';
 import type { CredentialProvider } from './auth/credentials.js';
@@ -10,6 +7,7 @@ import { ACR_HOST_SUFFIXES } from './constants.js';
 import { RegistryError } from './errors.js';
 import { parseReference, registryApiHost } from './reference.js';
 import type { Reference } from './reference.js';
+import { ReferrersCapabilities } from './referrers-capability.js';
 import type { ReferrersMode } from './referrers.js';
 import { errorFromResponse } from './response-errors.js';
 import type { Subject } from './response-errors.js';
@@ -18,8 +16,31 @@ import type { Sleep } from './transport.js';
 import type { RepositoryRef } from './types.js';
 
 export interface RegistryClientOptions {
-  /** Optional. All HTTP goes through it. Default: global fetch. */
+  /**
+   * Optional. The egress policy every request (registry, redirect targets, token realms) goes through.
+   * Default: one built from `fetch`, `resolveHost` and `namedRegistry`.
+   */
+  egress?: EgressPolicy;
+  /** Optional. A fake transport for tests: requests still pass the egress checks, then go to it. Default: node http pinned to the checked address. */
   fetch?: FetchLike;
+  /**
+   * Optional. Registries the operator named explicitly (trust policy scopes, TRUSTGATE_ALLOWED_REGISTRIES without "*",
+   * TRUSTGATE_PLAIN_HTTP): only they may resolve to loopback/private addresses, and only their network errors are
+   * shown in detail. Default: `allowRegistry` when given, else every registry (a CLI user named the reference).
+   */
+  namedRegistry?: (host: string) => boolean;
+  /**
+   * Optional. Token realm hosts a registry may send its clients to besides its own host (realms must be https unless
+   * listed as plain http). Default: DEFAULT_TOKEN_REALM_HOSTS (docker.io → auth.docker.io).
+   */
+  tokenRealmHosts?: (registry: string) => readonly string[];
+  /**
+   * Optional. Hosts a registry may redirect content-addressed GETs to although they resolve to loopback/private
+   * addresses (an on-premises registry's object store). Default: none (redirect targets must be public).
+   */
+  storageHosts?: (host: string) => boolean;
+  /** Optional. How long a registry repository's referrers capability (API or tag schema) is trusted before it is probed again. Default: 900000 (15 min). */
+  referrersProbeMs?: number;
   /** Optional. Token and address-check expiry. Default: systemClock. */
   clock?: Clock;
   /** Optional. Default: silentLogger. */
@@ -46,7 +67,7 @@ export interface RegistryClientOptions {
   aadRegistries?: (host: string) => boolean;
   /** Optional. Tenant sent with the ACR exchange. Default: none (ACR infers it). */
   aadTenantId?: string;
-  /** Optional. Resolver for the link-local/metadata check of host names; false disables it. Default: node:dns lookup. */
+  /** Optional. Resolver of the egress policy; false skips resolution (fake transports in tests). Default: node:dns lookup. */
   resolveHost?: HostResolver | false;
   /** Optional. Waits between retries. Default: setTimeout. */
   sleep?: Sleep;
@@ -77,6 +98,8 @@ export interface RegistryRequest {
   method: 'GET' | 'HEAD';
   accept?: string;
   subject: Subject;
+  /** True when the path names content by digest: only then may a redirect lead to another origin (without credentials). */
+  contentAddressed?: boolean;
   signal?: AbortSignal;
 }
 
@@ -90,7 +113,7 @@ export class RegistrySession {
   private readonly authorizer: Authorizer;
   private readonly isPlainHttp: (host: string) => boolean;
   private readonly allowRegistry: (host: string) => boolean;
-  private readonly referrersModes = new Map<string, ReferrersMode>();
+  private readonly referrersModes: ReferrersCapabilities;
 
   constructor(options: RegistryClientOptions = {}) {
     const clock = options.clock ?? systemClock;
@@ -98,18 +121,29 @@ export class RegistrySession {
     const plain = options.plainHttp ?? [];
     this.isPlainHttp = typeof plain === 'function' ? plain : (host) => plain.includes(host.toLowerCase());
     this.allowRegistry = options.allowRegistry ?? (() => true);
-    const resolver = options.resolveHost === false ? undefined : (options.resolveHost ?? defaultResolver);
+    this.referrersModes = new ReferrersCapabilities(clock, options.referrersProbeMs ?? 900_000);
+    const storageHosts = options.storageHosts ?? (() => false);
+    const named = namedRegistries(options.namedRegistry ?? options.allowRegistry ?? (() => true), (host) => this.isPlainHttp(host) || storageHosts(host));
+    const fake = options.fetch;
+    const egress =
+      options.egress ??
+      new EgressPolicy({
+        named,
+        clock,
+        ...(options.resolveHost === undefined ? {} : { resolve: options.resolveHost }),
+        ...(fake ? { connect: (url: URL, init: RequestInit) => fake(url, init) } : {}),
+      });
     this.transport = new Transport({
-      fetch: options.fetch ?? defaultFetch,
+      egress,
       clock,
       logger: this.logger,
       sleep: options.sleep ?? defaultSleep,
-      guard: new AddressGuard(resolver, clock),
       timeoutMs: options.timeoutMs ?? 10_000,
       retries: options.retries ?? 2,
       backoffMs: options.backoffMs ?? 200,
       maxRetryAfterMs: options.maxRetryAfterMs ?? 5_000,
       maxRedirects: options.maxRedirects ?? 5,
+      storageHosts,
       isPlainHttp: this.isPlainHttp,
     });
     const aadRegistries = options.aadRegistries ?? ((host: string) => ACR_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix)));
@@ -120,6 +154,7 @@ export class RegistrySession {
       credentials: options.credentials,
       aad: options.aadCredential ? { credential: options.aadCredential, appliesTo: aadRegistries, tenantId: options.aadTenantId } : undefined,
       isPlainHttp: this.isPlainHttp,
+      realmHosts: options.tokenRealmHosts ?? defaultRealmHosts,
     });
   }
 
@@ -135,14 +170,18 @@ export class RegistrySession {
     if (url.origin !== origin.origin) throw new RegistryError('ERR_INVALID_RESPONSE', 'inconclusive', `refusing to follow ${url.origin} from registry ${registry}`);
     const scope = `repository:${repository}:pull`;
     const headers: Record<string, string> = req.accept ? { accept: req.accept } : {};
-    const init = { method: req.method, headers, ...(req.signal ? { signal: req.signal } : {}) };
+    const init = { method: req.method, headers, contentAddressed: req.contentAddressed === true && req.method === 'GET', ...(req.signal ? { signal: req.signal } : {}) };
     const first = await this.authorizer.preAuthorize(registry, origin, scope, req.signal);
-    let response = await this.transport.send(url, { ...init, ...(first ? { authorization: first } : {}) });
-    if (response.status === 401) {
+    const answer = await this.transport.exchange(url, { ...init, ...(first ? { authorization: first } : {}) });
+    let response = answer.response;
+    // Only the registry's own origin may challenge: a 401 from a redirect target is an answer, not a reason to send credentials.
+    if (response.status === 401 && answer.url.origin === origin.origin) {
       const challenge = response.headers.get('www-authenticate');
       await discardBody(response);
       const authorization = await this.authorizer.answer(registry, origin, challenge, scope, first, req.signal);
       response = await this.transport.send(url, { ...init, authorization });
+    } else if (response.status === 401) {
+      this.logger.log('warn', 'oci.foreign_challenge_ignored', { registry, from: answer.url.origin });
     }
     return { response, url };
   }
@@ -164,12 +203,13 @@ export class RegistrySession {
     if (response.status !== 200) throw await errorFromResponse(response, subject, url);
   }
 
-  protected referrersMode(registry: string): ReferrersMode | undefined {
-    return this.referrersModes.get(registry);
+  /** The referrers capability remembered for this registry *and repository* (undefined: probe again). */
+  protected referrersMode(repo: RepositoryRef): ReferrersMode | undefined {
+    return this.referrersModes.get(repo);
   }
 
-  protected rememberReferrersMode(registry: string, mode: ReferrersMode): void {
-    this.referrersModes.set(registry, mode);
+  protected rememberReferrersMode(repo: RepositoryRef, mode: ReferrersMode): void {
+    this.referrersModes.remember(repo, mode);
   }
 
   private tooLarge(url: URL, maxBytes: number): RegistryError {
@@ -182,4 +222,16 @@ export function toRepositoryRef(ref: Reference | RepositoryRef | string): Reposi
   return typeof ref === 'string' ? parseReference(ref) : ref;
 }
 
-const defaultResolver: HostResolver = async (hostname) => (await lookup(hostname, { all: true })).map((entry) => entry.address);
+/** Token realms on another host than the registry's own that are allowed without configuration. */
+export const DEFAULT_TOKEN_REALM_HOSTS: Readonly<Record<string, readonly string[]>> = {
+  'docker.io': ['auth.docker.io'],
+  'registry-1.docker.io': ['auth.docker.io'],
+};
+
+const defaultRealmHosts = (registry: string): readonly string[] => DEFAULT_TOKEN_REALM_HOSTS[registry.toLowerCase()] ?? [];
+
+/** Named registries, their API hosts (docker.io → registry-1.docker.io) and plain-http hosts. */
+function namedRegistries(named: (host: string) => boolean, plainHttp: (host: string) => boolean): (host: string) => boolean {
+  return (host) => named(host) || plainHttp(host) || (host === 'registry-1.docker.io' && named('docker.io'));
+}
+

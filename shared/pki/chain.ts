@@ -1,6 +1,6 @@
 import type { X509Certificate } from 'node:crypto';
 import { parseCertificate, type Certificate } from './certificate.js';
-import { OID } from './constants.js';
+import { MAX_CHAIN_CERTIFICATES, OID } from './constants.js';
 import { PkiError } from './errors.js';
 import { validateCaProfile, validateLeafProfile, type ChainPurpose } from './profiles.js';
 import { acceptedSignatureHash } from './signature-algorithms.js';
@@ -44,6 +44,11 @@ export function chainSignatureChecks(): number {
 }
 
 function validateChain(input: readonly CertificateInput[], purpose: ChainPurpose): Certificate[] {
+  if (input.length > MAX_CHAIN_CERTIFICATES) {
+    throw new PkiError('ERR_CERT_CHAIN_TOO_LONG', `certificate chain has ${input.length} certificates, more than the ${MAX_CHAIN_CERTIFICATES} accepted`, {
+      details: { count: input.length, max: MAX_CHAIN_CERTIFICATES },
+    });
+  }
   const chain = input.map((c) => parseCertificate(c));
   const key = `${purpose}:${chain.map((c) => c.thumbprint).join(',')}`;
   const known = validated.get(key);

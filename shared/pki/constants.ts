@@ -108,3 +108,9 @@ export const MEDIA_TYPE = {
   ocspRequest: 'application/ocsp-request',
   ocspResponse: 'application/ocsp-response',
 } as const;
+
+/**
+ * Most certificates accepted in one chain (signing or timestamping). Notary chains are leaf, an intermediate or two
+ * and a root; the bound is checked before any certificate is parsed, so a signature cannot buy CPU with its x5c.
+ */
+export const MAX_CHAIN_CERTIFICATES = 10;

@@ -7,6 +7,7 @@ import { AppError, type AppErrorOptions, type ErrorKind } from '../core/index.js
 export type PkiErrorCode =
   | 'ERR_CERT_PARSE'
   | 'ERR_CERT_CHAIN_EMPTY'
+  | 'ERR_CERT_CHAIN_TOO_LONG'
   | 'ERR_CERT_CHAIN_INVALID'
   | 'ERR_CERT_SIGNATURE_ALGORITHM'
   | 'ERR_CERT_PROFILE'
@@ -35,6 +36,7 @@ export type PkiErrorCode =
 const KIND: Record<PkiErrorCode, ErrorKind> = {
   ERR_CERT_PARSE: 'invalid-input',
   ERR_CERT_CHAIN_EMPTY: 'invalid-input',
+  ERR_CERT_CHAIN_TOO_LONG: 'verification-failed',
   ERR_CERT_CHAIN_INVALID: 'verification-failed',
   ERR_CERT_SIGNATURE_ALGORITHM: 'verification-failed',
   ERR_CERT_PROFILE: 'verification-failed',

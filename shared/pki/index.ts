@@ -4,7 +4,7 @@
  */
 export { PkiError } from './errors.js';
 export type { PkiErrorCode } from './errors.js';
-export { OID, GO_ATTRIBUTE_NAMES } from './constants.js';
+export { OID, GO_ATTRIBUTE_NAMES, MAX_CHAIN_CERTIFICATES } from './constants.js';
 export type { HashAlgorithm, SubjectAttributeName } from './constants.js';
 export { parseCertificate, parseCertificates } from './certificate.js';
 export type { Certificate } from './certificate.js';

@@ -2,7 +2,7 @@ import { isAbortError, isAppError } from '../core/index.js';
 import { Reference, type Descriptor, type RepositoryRef } from '../oci/index.js';
 import type { EvidenceRegistry, FetchedEvidenceManifest } from '../scheme/index.js';
 import type { EvidenceOutcome, Reason } from '../verdict/index.js';
-import { MAX_ENVELOPE_BYTES, MAX_SIGNATURE_MANIFEST_BYTES, REASON } from './codes.js';
+import { MAX_ENVELOPE_BYTES, MAX_EVIDENCE_MANIFEST_BYTES, REASON } from './codes.js';
 import { VerificationError, type VerificationErrorCode } from './errors.js';
 import { describeError } from './reasons.js';
 import type { RegistryReader } from './ports.js';
@@ -97,7 +97,7 @@ export class BoundedEvidenceRegistry implements EvidenceRegistry {
   private async manifest(wanted: Descriptor): Promise<FetchedEvidenceManifest> {
     let fetched: FetchedEvidenceManifest;
     try {
-      fetched = await this.options.reader.fetchManifest(this.options.repository, wanted, { signal: this.options.signal, maxBytes: MAX_SIGNATURE_MANIFEST_BYTES });
+      fetched = await this.options.reader.fetchManifest(this.options.repository, wanted, { signal: this.options.signal, maxBytes: MAX_EVIDENCE_MANIFEST_BYTES });
     } catch (error) {
       throw normalise(error);
     }

@@ -15,3 +15,4 @@ export { RecheckService } from './recheck.js';
 export type { RecheckOptions, RecheckReport } from './recheck.js';
 export { TagCache } from './tag-cache.js';
 export type { TagCacheOptions } from './tag-cache.js';
+export { boundVerdict, cut, VERDICT_BOUNDS, TRUNCATION_MARKER } from './bounds.js';

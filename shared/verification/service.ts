@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isAppError, SingleFlight, untilAborted, type Clock, type Logger } from '../core/index.js';
+import { isAppError, Semaphore, SingleFlight, untilAborted, type Clock, type Logger } from '../core/index.js';
 import type { CacheKey, ResultCache } from '../cache/index.js';
 import { Reference, type Descriptor } from '../oci/index.js';
 import type { EvidenceScheme } from '../scheme/index.js';
@@ -12,7 +12,8 @@ import { evaluate } from './evaluate.js';
 import { makeVerdict, type VerdictLifetimes } from './make-verdict.js';
 import { checkPlatforms } from './platforms.js';
 import type { RegistryReader } from './ports.js';
-import { reasonOf } from './reasons.js';
+import { boundVerdict } from './bounds.js';
+import { describeError, reasonOf } from './reasons.js';
 import { TagCache } from './tag-cache.js';
 import type { Decision, Reason, Verdict, VerificationService, VerifyOptions } from './verdict.js';
 
@@ -41,9 +42,12 @@ export interface VerificationServiceOptions {
   tagCacheSeconds: number;
   /** Optional. Verdicts, latency and registry errors for operators to chart. Default: none. */
   metrics?: Metrics;
+  /** Optional. Verifications reaching the registry at once in this instance, and how many may wait. Default: 32 and 1,024. */
+  coldLimits?: { concurrency: number; maxQueue: number };
 }
 
 const NEVER = new AbortController().signal;
+const DEFAULT_COLD_LIMITS = { concurrency: 32, maxQueue: 1024 };
 
 /** What one decision learnt on the way, for metrics. */
 interface DecisionFacts {
@@ -57,11 +61,14 @@ export class DefaultVerificationService implements VerificationService {
   private readonly tags: TagCache;
   private readonly lifetimes: VerdictLifetimes;
   private readonly schemes: ReadonlyMap<string, EvidenceScheme>;
+  private readonly cold: Semaphore;
 
   constructor(private readonly options: VerificationServiceOptions) {
     this.tags = new TagCache(options.tagCacheSeconds * 1000);
     this.lifetimes = { allowSeconds: options.verdictMaxAgeSeconds, denySeconds: options.denyMaxAgeSeconds };
     this.schemes = new Map(options.schemes.map((s) => [s.name, s]));
+    const limits = options.coldLimits ?? DEFAULT_COLD_LIMITS;
+    this.cold = new Semaphore(limits.concurrency, limits.maxQueue);
   }
 
   /** Fingerprint of every scheme's trust configuration and material, and of the verification policy: part of every cache key. */
@@ -125,7 +132,8 @@ export class DefaultVerificationService implements VerificationService {
     const flightKey = `${key.registry}/${key.repository}@${key.digest}#${fingerprint}#${JSON.stringify(options.requirePlatforms ?? null)}`;
     const verdict = await this.flights.run(flightKey, async () => {
       const late = await lookup(descriptor.digest); // another flight may have stored it between our miss and now
-      return late ? late.verdict : this.verifyDescriptor(admitted, descriptor, subject, key, at, options, signal);
+      if (late) return late.verdict;
+      return this.withColdSlot(signal, () => this.verifyDescriptor(admitted, descriptor, subject, key, at, options, signal), (reason) => this.verdict(at, subject, 'inconclusive', [reason], policy));
     });
     this.options.logger.log('info', 'verification.decided', { reference, digest: descriptor.digest, decision: verdict.decision, codes: verdict.reasons.map((r) => r.code) });
     return { ...verdict, subject };
@@ -171,8 +179,28 @@ export class DefaultVerificationService implements VerificationService {
     return untilAborted(shared, signal);
   }
 
+  /**
+   * At most `maxColdVerifications` verifications that reach the registry run at once in this instance; cache hits never
+   * wait for a slot, so admission of verified images stays a lookup while hostile or slow verifications queue.
+   */
+  private async withColdSlot(signal: AbortSignal, work: () => Promise<Verdict>, refused: (reason: Reason) => Verdict): Promise<Verdict> {
+    let release: () => void;
+    try {
+      release = await this.cold.acquire(signal);
+    } catch (error) {
+      if (signal.aborted) return refused(deadlineReason());
+      return refused({ code: REASON.busy, message: `too many verifications in progress on this instance; retry shortly (${describeError(error)})` });
+    }
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  /** Every verdict is bounded (long names, lists) before it is cached or returned: its size is never the attacker's. */
   private verdict(at: Date, subject: Verdict['subject'], decision: Decision, reasons: Reason[], policy?: Verdict['policy'], evidence: Verdict['evidence'] = []): Verdict {
-    return makeVerdict(at, this.lifetimes, { subject, decision, reasons, ...(policy ? { policy } : {}), evidence });
+    return boundVerdict(makeVerdict(at, this.lifetimes, { subject, decision, reasons, ...(policy ? { policy } : {}), evidence }));
   }
 }
 

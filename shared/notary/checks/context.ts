@@ -9,6 +9,8 @@ export interface ChainRevocationStatus {
   status: 'ok' | 'revoked' | 'unknown';
   /** When the answer may change (earliest OCSP/CRL nextUpdate). */
   nextUpdate?: Date;
+  /** Optional. Per certificate: why its status is unknown (which URL, what went wrong). */
+  certs?: ReadonlyArray<{ subject: string; status: string; error?: { code: string; message: string } }>;
 }
 
 /** The one method of pki's RevocationChecker the verifier needs; tests pass stubs. */

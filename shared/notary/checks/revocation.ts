@@ -13,7 +13,7 @@ export async function checkRevocation(context: VerificationContext): Promise<voi
   const { envelope, chain } = verified(context);
   const result = await chainRevocation(context, chain, 'codeSigning', envelope.signed.signingScheme === SIGNING_SCHEME_SIGNING_AUTHORITY ? envelope.signed.signingTime : undefined);
   if (result.status === 'revoked') throw notaryFailure(NotaryErrorCode.revoked, 'the signing certificate chain is revoked');
-  if (result.status === 'unknown') throw notaryFailure(NotaryErrorCode.revocationUnknown, 'the revocation status of the signing certificate chain is unknown');
+  if (result.status === 'unknown') throw notaryFailure(NotaryErrorCode.revocationUnknown, `the revocation status of the signing certificate chain is unknown${unknownBecause(result)}`);
   if (result.nextUpdate) context.changesAt.push(result.nextUpdate);
 }
 
@@ -36,8 +36,14 @@ export async function chainRevocation(
   try {
     const options = { purpose, at: context.input.at, ...(authenticSigningTime ? { authenticSigningTime } : {}), ...(context.input.signal ? { signal: context.input.signal } : {}) };
     const result = await port.checkChain(chain, options);
-    return result.status === 'ok' || result.status === 'revoked' ? result : { status: 'unknown' };
+    return result.status === 'ok' || result.status === 'revoked' ? result : { status: 'unknown', ...(result.certs ? { certs: result.certs } : {}) };
   } catch {
     return { status: 'unknown' };
   }
+}
+
+/** `: certificate "CN=…": fetching http://… failed: timed out …` for the first certificate whose status is unknown. */
+function unknownBecause(result: ChainRevocationStatus): string {
+  const first = result.certs?.find((cert) => cert.status === 'unknown' && cert.error !== undefined);
+  return first?.error ? `: certificate "${first.subject.slice(0, 200)}": ${first.error.message.slice(0, 300)}` : '';
 }

@@ -14,6 +14,7 @@ import {
 import { NotaryErrorCode, notaryFailure } from '../errors.js';
 import { parsePayload } from '../payload.js';
 import { algorithmFromCoseLabel } from './algorithms.js';
+import { assertChainLength, assertEnvelopeSize, assertShallowJson } from './bounds.js';
 import { assertStrictCbor } from './cbor-strict.js';
 import { encodeSigStructure } from './sig-structure.js';
 import { addTimeHeaders, assertPluginHeadersAreText, validateSignedAttributes } from './headers.js';
@@ -34,6 +35,7 @@ const NOTARY_DEFINED = new Set(NOTARY_SIGNED_HEADERS);
  * bucket is rejected rather than ignored.
  */
 export function parseCoseEnvelope(bytes: Uint8Array): ParsedEnvelope {
+  assertEnvelopeSize(bytes);
   if (bytes[0] !== 0xd2) throw notaryFailure(NotaryErrorCode.malformed, 'COSE envelope is not a tagged COSE_Sign1 (tag 18)');
   assertStrictCbor(bytes, { rootTag: CBOR_TAG_COSE_SIGN1 });
   const message = decodeCbor(bytes);
@@ -60,7 +62,7 @@ export function parseCoseEnvelope(bytes: Uint8Array): ParsedEnvelope {
     kind: 'cose',
     mediaType: MEDIA_TYPE_COSE,
     payloadBytes: payload,
-    payload: parsePayload(payload),
+    payload: (assertShallowJson(payload, 'COSE payload'), parsePayload(payload)),
     signed,
     signature,
     signedBytes: encodeSigStructure(protectedBytes, payload),
@@ -142,6 +144,7 @@ function optionalTime(header: HeaderMap, name: string): Date | undefined {
 }
 
 function certificateChain(x5chain: unknown): Uint8Array[] {
+  if (Array.isArray(x5chain)) assertChainLength(x5chain.length);
   if (!Array.isArray(x5chain) || x5chain.length === 0 || !x5chain.every((entry) => entry instanceof Uint8Array && entry.length > 0)) {
     throw notaryFailure(NotaryErrorCode.chain, 'certificate chain is not present (x5chain must be an unprotected array of bstr)');
   }

@@ -6,3 +6,4 @@ export { algorithmFromCoseLabel, algorithmFromJwsName, algorithmInfo } from './a
 export type { AlgorithmInfo, SignatureAlgorithm } from './algorithms.js';
 export { encodeSigStructure } from './sig-structure.js';
 export type { ParsedEnvelope, SignedAttributes } from './types.js';
+export { MAX_ENVELOPE_BYTES, MAX_ENVELOPE_JSON_DEPTH, MAX_CHAIN_CERTIFICATES } from './bounds.js';

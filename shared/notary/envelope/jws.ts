@@ -12,6 +12,7 @@ import {
 import { NotaryErrorCode, notaryFailure } from '../errors.js';
 import { isPlainObject, parseJsonBytes, parsePayload } from '../payload.js';
 import { algorithmFromJwsName } from './algorithms.js';
+import { assertChainLength, assertEnvelopeSize, assertShallowJson } from './bounds.js';
 import { decodeBase64Strict, decodeBase64UrlStrict, parseRfc3339 } from './encoding.js';
 import { addTimeHeaders, assertPluginHeadersAreText, validateSignedAttributes } from './headers.js';
 import type { ParsedEnvelope, ProtectedHeaderView } from './types.js';
@@ -27,6 +28,8 @@ const NOTARY_DEFINED = new Set(NOTARY_SIGNED_HEADERS);
  * only the four flattened members at the top level, no header in both buckets.
  */
 export function parseJwsEnvelope(bytes: Uint8Array): ParsedEnvelope {
+  assertEnvelopeSize(bytes);
+  assertShallowJson(bytes, 'JWS envelope');
   const envelope = parseJsonBytes(bytes, 'JWS envelope', NotaryErrorCode.malformed);
   if (!isPlainObject(envelope)) throw notaryFailure(NotaryErrorCode.malformed, 'JWS envelope is not a JSON object');
   const unexpected = Object.keys(envelope).filter((key) => !TOP_LEVEL_MEMBERS.has(key));
@@ -36,7 +39,10 @@ export function parseJwsEnvelope(bytes: Uint8Array): ParsedEnvelope {
     throw notaryFailure(NotaryErrorCode.malformed, 'JWS envelope needs string payload, protected, signature and an object header');
   }
   const payloadBytes = decodeBase64UrlStrict(payload, 'JWS payload');
-  const protectedHeader = parseJsonBytes(decodeBase64UrlStrict(protectedText, 'JWS protected header'), 'JWS protected header', NotaryErrorCode.malformed);
+  assertShallowJson(payloadBytes, 'JWS payload');
+  const protectedBytes = decodeBase64UrlStrict(protectedText, 'JWS protected header');
+  assertShallowJson(protectedBytes, 'JWS protected header');
+  const protectedHeader = parseJsonBytes(protectedBytes, 'JWS protected header', NotaryErrorCode.malformed);
   if (!isPlainObject(protectedHeader)) throw notaryFailure(NotaryErrorCode.malformed, 'JWS protected header is not a JSON object');
   const signatureBytes = decodeBase64UrlStrict(signature, 'JWS signature');
   if (signatureBytes.length === 0) throw notaryFailure(NotaryErrorCode.malformed, 'JWS signature is empty');
@@ -102,6 +108,7 @@ function optionalTime(headerObject: Record<string, unknown>, name: string): Date
 
 function certificateChain(x5c: unknown): Uint8Array[] {
   if (!Array.isArray(x5c) || x5c.length === 0) throw notaryFailure(NotaryErrorCode.chain, 'certificate chain is not present');
+  assertChainLength(x5c.length);
   return x5c.map((entry, index) => {
     if (typeof entry !== 'string') throw notaryFailure(NotaryErrorCode.chain, `x5c[${index}] is not a string`);
     const der = decodeBase64Strict(entry, `x5c[${index}]`);

@@ -17,6 +17,8 @@ export interface AuthorizerSettings {
   credentials: CredentialProvider | undefined;
   aad: { credential: AadTokenProvider; appliesTo: (registry: string) => boolean; tenantId: string | undefined } | undefined;
   isPlainHttp: (host: string) => boolean;
+  /** Token realm hosts allowed for a registry besides its own API host. */
+  realmHosts: (registry: string) => readonly string[];
 }
 
 interface CachedSecret {
@@ -75,7 +77,7 @@ export class Authorizer {
     const cached = this.fresh(this.tokens, key);
     if (cached !== undefined) return cached;
     return this.tokenFlights.run(key, async () => {
-      this.checkRealm(challenge.realm);
+      this.checkRealm(registry, apiOrigin, challenge.realm);
       const credential = await this.credentialFor(registry, apiOrigin, challenge, signal);
       const issued = await requestToken(this.settings.transport, challenge, scope, credential, signal);
       this.tokens.set(key, { value: issued.token, expiresAt: this.settings.clock.now().getTime() + issued.expiresInMs - TOKEN_EXPIRY_MARGIN_MS });
@@ -104,11 +106,21 @@ export class Authorizer {
     return { kind: 'refresh-token', refreshToken };
   }
 
-  /** Credentials never travel over plain http unless that host was explicitly marked plain-http. */
-  private checkRealm(realm: string): void {
+  /**
+   * Credentials are bound to the registry: a token realm must be on the registry's own host or on a realm host the
+   * operator allowed for it (Docker Hub: auth.docker.io), and https unless that host was explicitly marked plain-http.
+   * Anything else is refused before a request, so no credential (Basic, refresh token) reaches a stranger.
+   */
+  private checkRealm(registry: string, apiOrigin: URL, realm: string): void {
     const url = new URL(realm);
     if (url.protocol === 'http:' && !this.settings.isPlainHttp(url.host)) {
       throw new RegistryError('ERR_AUTH_CHALLENGE', 'inconclusive', `token realm ${url.origin} is plain http and not listed as insecure`);
+    }
+    const host = url.hostname.toLowerCase();
+    const allowed = host === apiOrigin.hostname.toLowerCase() || this.settings.realmHosts(registry).some((entry) => entry.toLowerCase() === host);
+    if (!allowed) {
+      this.settings.logger.log('warn', 'oci.realm_refused', { registry, realm: url.origin });
+      throw new RegistryError('ERR_AUTH_CHALLENGE', 'inconclusive', `registry ${registry} names token realm ${url.host}, which is neither its own host nor an allowed realm host`);
     }
   }
 

@@ -1,4 +1,4 @@
-import { readBodyLimited } from '../../core/index.js';
+import { exceedsJsonDepth, readBodyLimited } from '../../core/index.js';
 import { FORM_CONTENT_TYPE, MAX_TOKEN_BODY_BYTES, TOKEN_CLIENT_ID, TOKEN_DEFAULT_EXPIRES_IN_SECONDS } from '../constants.js';
 import { RegistryError } from '../errors.js';
 import { redact } from '../transport.js';
@@ -48,7 +48,9 @@ export async function readTokenBody(response: Response, url: URL): Promise<Recor
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse((await readBodyLimited(response, MAX_TOKEN_BODY_BYTES)).toString('utf8'));
+    const bytes = await readBodyLimited(response, MAX_TOKEN_BODY_BYTES);
+    if (exceedsJsonDepth(bytes)) throw new Error('answer nests too deep');
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     throw tokenError(url, 'answer is not a JSON object within the size limit', response.status, error);
   }

@@ -1,4 +1,4 @@
-import { defaultFetch, silentLogger, SingleFlight, systemClock, type Clock, type FetchLike, type Logger } from '../../core/index.js';
+import { EgressPolicy, silentLogger, SingleFlight, systemClock, type Clock, type FetchLike, type Logger } from '../../core/index.js';
 import { parseCertificate, type Certificate } from '../certificate.js';
 import { validateCodeSigningChain, validateTimestampingChain, type CertificateInput } from '../chain.js';
 import { MEDIA_TYPE, REVOCATION_DEFAULTS } from '../constants.js';
@@ -32,7 +32,9 @@ export class RevocationChecker {
   private readonly crlFlights = new SingleFlight<ParsedCrl>();
 
   constructor(options: RevocationCheckerOptions) {
-    this.fetch = options.fetch ?? defaultFetch;
+    // Certificate URLs are attacker-chosen: they go through the egress policy (public addresses only, connect to the
+    // checked address, no redirects). A fetch given without a policy is a test's fake responder.
+    this.fetch = options.egress ? options.egress.asFetch() : (options.fetch ?? new EgressPolicy({ clock: options.clock ?? systemClock }).asFetch());
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.limits = {
@@ -179,7 +181,7 @@ function toResult(base: { thumbprint: string; subject: string }, answer: SourceA
 }
 
 function unknownResult(base: { thumbprint: string; subject: string }, method: CertRevocationResult['method'], error: PkiError, logger: Logger): CertRevocationResult {
-  logger.log('warn', 'revocation.unknown', { subject: base.subject, method, code: error.code, error: error.message });
+  logger.log('warn', 'revocation.unknown', { subject: base.subject, method, code: error.code, error: error.message, ...(error.details ?? {}) });
   return { ...base, status: 'unknown', method, error: { code: error.code, message: error.message } };
 }
 

@@ -1,4 +1,4 @@
-import { isAbortError, readBodyLimited, timeoutSignal, type FetchLike } from '../../core/index.js';
+import { EgressError, isAbortError, networkCause, readBodyLimited, timeoutSignal, type FetchLike } from '../../core/index.js';
 import { PkiError } from '../errors.js';
 
 export interface BoundedRequest {
@@ -22,13 +22,19 @@ export function assertHttpUrl(url: string): void {
   if (parsed.protocol !== 'http:') throw new PkiError('ERR_REVOCATION_URL', `only http:// revocation URLs are supported, got ${parsed.protocol}//`);
 }
 
-/** One bounded request: time limit, body size limit, 200 only. Every failure is an `inconclusive` PkiError. */
+/**
+ * One bounded request: time limit, body size limit, 200 only, redirects not followed. Every failure is an
+ * `inconclusive` PkiError whose message names the URL and a coarse cause (refused by the egress policy, timed out,
+ * HTTP status, connection failed); the exact cause (ECONNREFUSED, resolver answer, address) is in `details` for the
+ * log only — the URL comes from a certificate anyone can craft, so callers must not learn more about the network.
+ */
 export async function fetchBounded(fetch: FetchLike, request: BoundedRequest): Promise<Buffer> {
   assertHttpUrl(request.url);
   const signal = timeoutSignal(request.timeoutMs, request.signal);
   try {
     const response = await fetch(request.url, {
       method: request.method ?? 'GET',
+      redirect: 'manual',
       signal,
       ...(request.body ? { body: request.body, headers: { 'content-type': request.contentType ?? 'application/octet-stream' } } : {}),
     });
@@ -39,7 +45,13 @@ export async function fetchBounded(fetch: FetchLike, request: BoundedRequest): P
     return await readBodyLimited(response, request.maxBytes);
   } catch (error) {
     if (error instanceof PkiError) throw error;
-    const why = isAbortError(error) ? `timed out or was cancelled after at most ${request.timeoutMs} ms` : (error as Error)?.message ?? String(error);
-    throw new PkiError('ERR_REVOCATION_FETCH', `fetching ${request.url} failed: ${why}`, { cause: error });
+    const why =
+      error instanceof EgressError
+        ? 'refused by the egress policy (not a public address)'
+        : isAbortError(error)
+          ? `timed out or was cancelled after at most ${request.timeoutMs} ms`
+          : 'connection failed';
+    const detail = error instanceof EgressError ? error.message : isAbortError(error) ? 'timeout' : networkCause(error);
+    throw new PkiError('ERR_REVOCATION_FETCH', `fetching ${request.url} failed: ${why}`, { cause: error, details: { url: request.url, detail } });
   }
 }

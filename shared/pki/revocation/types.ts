@@ -1,4 +1,4 @@
-import type { FetchLike, Clock, Logger } from '../../core/index.js';
+import type { EgressPolicy, FetchLike, Clock, Logger } from '../../core/index.js';
 
 export type RevocationStatus = 'ok' | 'revoked' | 'unknown';
 
@@ -36,7 +36,9 @@ export interface CheckChainOptions {
 }
 
 export interface RevocationCheckerOptions {
-  /** Optional. HTTP port for OCSP and CRL requests. Default: the global fetch. */
+  /** Optional. The egress policy OCSP and CRL requests go through. Default: a policy with no named hosts (public addresses only). */
+  egress?: EgressPolicy;
+  /** Optional. A fake transport for tests, used as given when no `egress` is set. Default: the egress policy. */
   fetch?: FetchLike;
   /** Optional. Default: systemClock (used for cache expiry and prefetch). */
   clock?: Clock;

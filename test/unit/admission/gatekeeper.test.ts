@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { answerProviderRequest, parseProviderRequest, type ProviderKind, type RatifyResult } from '../../../shared/admission/index.js';
+import { MAX_PROVIDER_KEYS, MAX_SUBJECTS_IN_FLIGHT, answerProviderRequest, parseProviderRequest, type ProviderKind, type RatifyResult } from '../../../shared/admission/index.js';
 import type { Verdict } from '../../../shared/verdict/index.js';
 import { expectAppError } from '../../helpers/expect-error.js';
 import { digestOf, FakeVerificationService } from './fake-verification.js';
@@ -90,8 +90,30 @@ describe('answerProviderRequest — verify', () => {
     const service = new FakeVerificationService();
     const { response } = await answer(keys, verify, service);
     expect(response.items).toHaveLength(1_005);
-    expect(service.calls).toHaveLength(1_000);
+    expect(service.calls).toHaveLength(MAX_PROVIDER_KEYS);
+    expect(response.items[MAX_PROVIDER_KEYS]?.error).toMatch(/^ERR_GATEKEEPER_TOO_MANY_KEYS/);
     expect(response.items[1_004]?.error).toMatch(/^ERR_GATEKEEPER_TOO_MANY_KEYS/);
+  });
+
+  it('verifies at most MAX_SUBJECTS_IN_FLIGHT keys at once (finding 9: 1,000 keys started 1,000 verifications)', async () => {
+    const keys = Array.from({ length: 200 }, (_, i) => `registry.test/a/i${i}:1`);
+    let inFlight = 0;
+    let peak = 0;
+    const inner = new FakeVerificationService();
+    const service = {
+      verify: async (...args: Parameters<FakeVerificationService['verify']>) => {
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        try {
+          return await inner.verify(...args);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const { response } = await answer(keys, verify, service as unknown as FakeVerificationService);
+    expect(response.items.every((item) => item.value !== undefined)).toBe(true);
+    expect(peak).toBe(MAX_SUBJECTS_IN_FLIGHT);
   });
 
   it('a service error that escapes verifyImages still yields an item per key, plus systemError', async () => {

@@ -103,4 +103,27 @@ describe('MemoryResultCache', () => {
   it('rejects a non-positive maxEntries', () => {
     expect(() => new MemoryResultCache({ maxEntries: 0 })).toThrow(RangeError);
   });
+
+  describe('bounded in bytes (finding 8: the tier was bounded by entry count only)', () => {
+    const digestKey = (i: number) => ({ digest: 'sha256:' + i.toString(16).padStart(64, '0') });
+
+    it('evicts the least recently used verdicts once the JSON held passes maxBytes', async () => {
+      const c = new MemoryResultCache({ maxEntries: 1000, maxBytes: 200_000, maxEntryBytes: 100_000, clock: new ManualClock(T0) });
+      for (let i = 0; i < 20; i++) await c.put(cachedVerdict({ key: digestKey(i), signatures: 2, messageChars: 30_000 }));
+      expect(c.sizeBytes).toBeLessThanOrEqual(200_000);
+      expect(c.size).toBeLessThan(20);
+      expect(await c.get({ ...BASE_KEY, ...digestKey(19) }, T0)).toBeDefined();
+      expect(await c.get({ ...BASE_KEY, ...digestKey(0) }, T0)).toBeUndefined();
+    });
+
+    it('does not keep a single verdict over maxEntryBytes, and accounts deletes', async () => {
+      const c = new MemoryResultCache({ maxEntries: 10, maxBytes: 1_000_000, maxEntryBytes: 50_000, clock: new ManualClock(T0) });
+      await c.put(cachedVerdict({ signatures: 5, messageChars: 20_000 }));
+      expect(c.size).toBe(0);
+      await c.put(cachedVerdict());
+      expect(c.sizeBytes).toBeGreaterThan(0);
+      await c.deleteDigest(BASE_KEY.registry, BASE_KEY.repository, BASE_KEY.digest);
+      expect(c.sizeBytes).toBe(0);
+    });
+  });
 });

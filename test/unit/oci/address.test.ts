@@ -17,7 +17,9 @@ describe('isForbiddenAddress', () => {
     ['169.255.0.1', false],
     ['127.0.0.1', false],
     ['10.0.0.1', false],
-    ['fec0::1', false],
+    ['fec0::1', true],
+    ['64:ff9b::a9fe:a9fe', true],
+    ['168.63.129.16', true],
     ['fd00:ec2::253', false],
     ['metadata.example', false],
   ])('%s → %s', (address, forbidden) => expect(isForbiddenAddress(address)).toBe(forbidden));

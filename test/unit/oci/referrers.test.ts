@@ -113,15 +113,22 @@ describe('referrers (fake registry)', () => {
     it.each([
       ['404 (no referrers API)', 'not-found' as const],
       ['a non-index answer', 'non-index' as const],
-    ])('falls back on %s and remembers it per registry', async (_what, api) => {
+    ])('falls back on %s and remembers it per registry and repository', async (_what, api) => {
       fake.faults.referrers = { api, pageSize: 100, filter: false, endless: false };
       storeTagIndex([signatures[0] as Descriptor, sbom]);
       const { client } = clientFor(fake);
       expect(await collect(client.referrers(repo, image, { artifactType: SIGNATURE }))).toEqual([signatures[0]]);
-      expect(await collect(client.referrers(`${fake.host}/team/other`, image))).toEqual([]);
+      expect(await collect(client.referrers(repo, image, { artifactType: SIGNATURE }))).toEqual([signatures[0]]);
       expect(referrerCalls()).toHaveLength(1);
+      // Another repository of the same registry is probed on its own (finding: one 404 switched the whole registry).
+      expect(await collect(client.referrers(`${fake.host}/team/other`, image))).toEqual([]);
+      expect(referrerCalls()).toHaveLength(2);
       const tagReads = fake.requests.filter((r) => r.path.includes('/manifests/sha256-'));
-      expect(tagReads.map((r) => r.path)).toEqual([`/v2/team/app/manifests/sha256-${image.digest.slice(7)}`, `/v2/team/other/manifests/sha256-${image.digest.slice(7)}`]);
+      expect(tagReads.map((r) => r.path)).toEqual([
+        `/v2/team/app/manifests/sha256-${image.digest.slice(7)}`,
+        `/v2/team/app/manifests/sha256-${image.digest.slice(7)}`,
+        `/v2/team/other/manifests/sha256-${image.digest.slice(7)}`,
+      ]);
     });
 
     it('remembers a working referrers API per registry too (no tag reads)', async () => {
