@@ -18,7 +18,12 @@ export function reportUsageError(error: unknown, io: CliIo): number {
   const problems = (error as { problems?: Array<{ path?: string; message: string }> }).problems ?? [];
   const headline = problems.length > 0 ? (error.message.split('\n')[0] as string) : error.message;
   io.stderr(`trustgate: ${headline}\n`);
-  for (const problem of problems) io.stderr(`  - ${problem.path ? `${problem.path}: ` : ''}${problem.message}\n`);
+  // One problem is the headline itself; several are listed, each once (with its path unless the message names it).
+  if (problems.length === 1 && headline.includes(problems[0]?.message ?? '')) return EXIT.usage;
+  for (const problem of problems) {
+    const where = problem.path && !problem.message.includes(problem.path) ? `${problem.path}: ` : '';
+    io.stderr(`  - ${where}${problem.message}\n`);
+  }
   return EXIT.usage;
 }
 

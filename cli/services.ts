@@ -4,7 +4,7 @@ import { createServices, loadSettings, type Services } from '../shared/config/in
 import { jsonLogger, silentLogger } from '../shared/core/index.js';
 import { noopMetrics } from '../shared/telemetry/index.js';
 import type { CliIo } from './io.js';
-import { checkFiles, checkNamedStores, type SettingSource } from './preflight.js';
+import { checkFiles, type SettingSource } from './preflight.js';
 import { noEvents, noVerdictCache } from './process-cache.js';
 
 /** Flags of the commands that verify images (verify, pin). */
@@ -35,7 +35,6 @@ export async function cliServices(flags: ServiceFlags, io: CliIo, plainHttpRegis
   await checkFiles(settings, source);
   const logger = flags.verbose ? jsonLogger('debug', (line) => io.stderr(line + '\n')) : silentLogger;
   const cache = settings.azure.table ? {} : { cache: noVerdictCache };
-  const services = await createServices(settings, { logger, publisher: noEvents, metrics: noopMetrics, ...cache, ...io.overrides });
-  await checkNamedStores(settings, services.policy, source);
-  return services;
+  // createServices validates every trust store the policy names (exit 2 naming the setting and the path).
+  return createServices(settings, { logger, publisher: noEvents, metrics: noopMetrics, ...cache, ...io.overrides });
 }

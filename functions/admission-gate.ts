@@ -1,10 +1,14 @@
 import type { HttpHandler } from '@azure/functions';
 import { createWebhookAuth, type AdmissionSettings, type WebhookAuth } from '../shared/admission/index.js';
 import { admissionSettings, installedServices } from '../shared/config/index.js';
-import { systemClock } from '../shared/core/index.js';
+import { jsonLogger, systemClock } from '../shared/core/index.js';
+import { invocationAwareLogger } from '../shared/telemetry/index.js';
 import { authInput, loadAdmissionDeps, type AdmissionHandlerDeps } from './admission-deps.js';
 import { disabledResponse, disablingProblems } from './availability.js';
 import { lazy } from './definition.js';
+
+/** In Azure a line goes to the current invocation (severity, invocation id); locally it is a JSON line. */
+const GATE_LOGGER = invocationAwareLogger(jsonLogger('info'), 'info');
 
 /**
  * The admission and Gatekeeper endpoints are anonymous at the Functions level, so the caller is authenticated before
@@ -15,12 +19,12 @@ export function gateAdmission(name: string, build: (deps: AdmissionHandlerDeps) 
   let cached: { key: string; auth: WebhookAuth } | undefined;
   const handler = lazy(async () => build(await loadAdmissionDeps()));
   const authFor = async (settings: AdmissionSettings): Promise<WebhookAuth | undefined> => {
-    const key = JSON.stringify([settings.pathKey ?? '', settings.clientCaPem ?? '']);
+    const installed = await installedServices()?.catch(() => undefined);
+    const key = JSON.stringify([settings.pathKey ?? '', settings.clientCaPem ?? '', installed !== undefined]);
     if (cached?.key === key) return cached.auth;
-    const installed = installedServices();
-    const clock = installed ? (await installed).clock : systemClock;
     try {
-      cached = { key, auth: createWebhookAuth(settings, clock) };
+      // Refused callers are logged (admission.unauthorized) through the invocation, before any service is built.
+      cached = { key, auth: createWebhookAuth(settings, installed?.clock ?? systemClock, installed?.logger ?? GATE_LOGGER) };
       return cached.auth;
     } catch {
       return undefined;

@@ -17,7 +17,7 @@ const alive = (pid: number) => {
 /**
  * `kill -TERM <npm start pid>` must reach the server: npm passes the signal to the script's shell, and only a shell that
  * exec'd node lets node receive it (otherwise node is orphaned, still serving). This runs the real `start` script of
- * package.json through npm, with the build step and the entry point swapped for a stand-in that records the signal.
+ * package.json through npm, with the install check, the build step and the entry point swapped for a stand-in that records the signal.
  */
 describe('npm start and signals', () => {
   let dir: string;
@@ -27,7 +27,10 @@ describe('npm start and signals', () => {
 
   it('SIGTERM to npm stops the node server it started (no orphan)', async () => {
     dir = await mkdtemp(join(tmpdir(), 'tg-start-'));
-    const script = pkg.scripts.start.replace('npm run build --silent', 'true').replace('dist/host/main.js', 'server.mjs');
+    const script = pkg.scripts.start
+      .replace('node scripts/ensure-deps.mjs', 'true')
+      .replace('npm run build --silent', 'true')
+      .replace('dist/host/main.js', 'server.mjs');
     expect(script).not.toBe(pkg.scripts.start); // the real script has both parts
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'start-probe', version: '0.0.0', private: true, scripts: { start: script } }));
     await writeFile(join(dir, 'server.mjs'), [

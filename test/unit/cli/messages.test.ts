@@ -53,7 +53,7 @@ describe('trustgate messages', () => {
     const bySetting = await run(['verify', '127.0.0.1:1/app:v1'], { TRUSTGATE_TRUST_POLICY: policy, TRUSTGATE_TRUST_STORE: missing });
     expect([bySetting.code, bySetting.stderr]).toEqual([2, `trustgate: trust store (TRUSTGATE_TRUST_STORE): not found: ${missing}\n`]);
     const named = await run(['verify', '127.0.0.1:1/app:v1', '--trust-policy', join(dir, 'other-store.json'), '--trust-store', store]);
-    expect([named.code, named.stderr]).toEqual([2, `trustgate: trust store "ca:absent" of trust policy statement "app" (--trust-store): not found: ${join(store, 'x509', 'ca', 'absent')}\n`]);
+    expect([named.code, named.stderr]).toEqual([2, `trustgate: TRUSTGATE_TRUST_STORE: trust store ca:absent does not exist (${join(store, 'x509', 'ca', 'absent')})\n`]);
     const policyMissing = await run(['verify', '127.0.0.1:1/app:v1', '--trust-policy', join(dir, 'nope.json'), '--trust-store', store]);
     expect([policyMissing.code, policyMissing.stderr]).toEqual([2, `trustgate: trust policy (--trust-policy): not found: ${join(dir, 'nope.json')}\n`]);
   });
