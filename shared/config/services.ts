@@ -81,7 +81,12 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const policy = await loadTrustPolicy(settings.trustPolicy);
   const stores = overrides.trustStore ? { store: overrides.trustStore, refresh: async () => undefined } : await buildTrustStore(settings, clock, logger);
   const trustStore = stores.store;
-  const allowRegistry = registryAllowlist(policy, settings.allowedRegistries);
+  const revocation = new RevocationChecker({ ...fetchOverride, clock, logger });
+  const factories = schemeFactories({ trustPolicy: policy, trustStore, revocation });
+  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: overrides.fetch ?? defaultFetch });
+  // Registries named by the verification policy's scopes may be contacted too (a cosign- or DCT-only scope).
+  const scopes = evidence.verificationPolicy?.document.policies.flatMap((p) => p.registryScopes) ?? [];
+  const allowRegistry = registryAllowlist(policy, settings.allowedRegistries, scopes);
   const registry = new RegistryClient({
     ...fetchOverride,
     clock,
@@ -92,11 +97,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     credentials: dockerConfigCredentials(settings.dockerConfigPath),
     ...(settings.azure.acrAuth === 'entra' ? { aadCredential: await azureCredential() } : {}),
   });
-  const revocation = new RevocationChecker({ ...fetchOverride, clock, logger });
   // The Table Storage and Event Grid SDKs load only when used (the CLI passes its own cache and publisher).
   const cache = overrides.cache ?? (await (await import('./cache-source.js')).buildCache(settings, clock, logger));
-  const factories = schemeFactories({ trustPolicy: policy, trustStore, revocation });
-  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: overrides.fetch ?? defaultFetch });
   const verification = new DefaultVerificationService({
     registry,
     ...evidence,

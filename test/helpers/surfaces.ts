@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { AdmissionReviewResponse, ProviderResponse, RatifyResult } from '../../shared/admission/index.js';
+import type { AdmissionReviewResponse, ProviderItem, ProviderResponse, RatifyResult } from '../../shared/admission/index.js';
 import type { Clock } from '../../shared/core/index.js';
 import type { Verdict } from '../../shared/verdict/index.js';
 import { runCli } from '../../cli/run.js';
@@ -15,6 +15,9 @@ export interface SurfaceAnswers {
   cli: { code: number; stdout: string };
   validate: AdmissionReviewResponse['response'];
   mutate: AdmissionReviewResponse['response'];
+  /** The provider's item for the image: a value (allow/deny), or an error (inconclusive: Gatekeeper's failure policy decides). */
+  gatekeeperItem: ProviderItem;
+  /** The item's value (a Ratify-shaped result); undefined when the item is an error. */
   gatekeeper: RatifyResult;
 }
 
@@ -40,8 +43,9 @@ export async function askEverySurface(target: SurfaceTarget, image: string): Pro
   const mutate = await post<AdmissionReviewResponse>(`v1/admission/mutate/${target.key}?timeout=10s`, review);
   const provider = await post<ProviderResponse>(`v1/gatekeeper/verify/${target.key}`, { apiVersion: 'externaldata.gatekeeper.sh/v1beta1', kind: 'ProviderRequest', request: { keys: [image] } });
   const item = provider.response.items[0];
-  if (!item || item.value === undefined) throw new Error(`gatekeeper: no value for ${image}: ${JSON.stringify(item)}`);
-  return { rest: rest.results[0] as Verdict, cli: await cliVerify(target, image), validate: validate.response, mutate: mutate.response, gatekeeper: item.value as RatifyResult };
+  if (!item || item.key !== image) throw new Error(`gatekeeper: no item for ${image}: ${JSON.stringify(provider)}`);
+  const cli = await cliVerify(target, image);
+  return { rest: rest.results[0] as Verdict, cli, validate: validate.response, mutate: mutate.response, gatekeeperItem: item, gatekeeper: item.value as RatifyResult };
 }
 
 /** `trustgate verify <image> --output json` with the operator's settings as environment; exit code and output. */
