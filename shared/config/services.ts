@@ -8,6 +8,7 @@ import type { DefaultVerificationService, PushHandler, RecheckService } from '..
 import { invocationAwareLogger } from '../telemetry/index.js';
 import { azureCredential } from './azure-credential.js';
 import { registryAllowlist } from './registry-allowlist.js';
+import { schemeFetch } from './scheme-fetch.js';
 import { loadSettings, type Settings } from './settings.js';
 
 /** Everything a handler needs, built once per process (the composition root). */
@@ -83,7 +84,9 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const trustStore = stores.store;
   const revocation = new RevocationChecker({ ...fetchOverride, clock, logger });
   const factories = schemeFactories({ trustPolicy: policy, trustStore, revocation });
-  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: overrides.fetch ?? defaultFetch });
+  // Schemes read Key Vault (cosign keys) with the app identity's token; nothing else they fetch carries credentials.
+  const fetchForSchemes = schemeFetch(overrides.fetch ?? defaultFetch, azureCredential);
+  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: fetchForSchemes });
   // Registries named by the verification policy's scopes may be contacted too (a cosign- or DCT-only scope).
   const scopes = evidence.verificationPolicy?.document.policies.flatMap((p) => p.registryScopes) ?? [];
   const allowRegistry = registryAllowlist(policy, settings.allowedRegistries, scopes);
