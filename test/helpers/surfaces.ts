@@ -8,7 +8,7 @@ import { loadReview, withImages } from '../unit/admission/reviews.js';
 /**
  * Asks one image's decision of every surface an operator exposes, each reached the way its client reaches it:
  * REST (POST /api/v1/verify on the local host), the CLI (`trustgate verify`, exit code), the validating and mutating
- * webhooks (a kubectl-made Deployment review) and the Gatekeeper provider. Configuration is only the given settings.
+ * webhooks (a kubectl-made Deployment review) and the Gatekeeper verify and mutation providers. Configuration is only the given settings.
  */
 export interface SurfaceAnswers {
   rest: Verdict;
@@ -19,6 +19,8 @@ export interface SurfaceAnswers {
   gatekeeperItem: ProviderItem;
   /** The item's value (a Ratify-shaped result); undefined when the item is an error. */
   gatekeeper: RatifyResult;
+  /** The Gatekeeper mutation provider's item: the pinned reference as value when allowed, an error otherwise. */
+  gatekeeperMutate: ProviderItem;
 }
 
 export interface SurfaceTarget {
@@ -42,10 +44,12 @@ export async function askEverySurface(target: SurfaceTarget, image: string): Pro
   const validate = await post<AdmissionReviewResponse>(`v1/admission/validate/${target.key}?timeout=10s`, review);
   const mutate = await post<AdmissionReviewResponse>(`v1/admission/mutate/${target.key}?timeout=10s`, review);
   const provider = await post<ProviderResponse>(`v1/gatekeeper/verify/${target.key}`, { apiVersion: 'externaldata.gatekeeper.sh/v1beta1', kind: 'ProviderRequest', request: { keys: [image] } });
+  const mutation = await post<ProviderResponse>(`v1/gatekeeper/mutate/${target.key}`, { apiVersion: 'externaldata.gatekeeper.sh/v1beta1', kind: 'ProviderRequest', request: { keys: [image] } });
   const item = provider.response.items[0];
-  if (!item || item.key !== image) throw new Error(`gatekeeper: no item for ${image}: ${JSON.stringify(provider)}`);
+  const pinned = mutation.response.items[0];
+  if (!item || item.key !== image || !pinned || pinned.key !== image) throw new Error(`gatekeeper: no item for ${image}: ${JSON.stringify([provider, mutation])}`);
   const cli = await cliVerify(target, image);
-  return { rest: rest.results[0] as Verdict, cli, validate: validate.response, mutate: mutate.response, gatekeeperItem: item, gatekeeper: item.value as RatifyResult };
+  return { rest: rest.results[0] as Verdict, cli, validate: validate.response, mutate: mutate.response, gatekeeperItem: item, gatekeeper: item.value as RatifyResult, gatekeeperMutate: pinned };
 }
 
 /** `trustgate verify <image> --output json` with the operator's settings as environment; exit code and output. */

@@ -142,6 +142,7 @@ describe.skipIf(!dockerRegistryAvailable())('cosign through every surface (real 
     for (const value of pinned) expect(value).toBe(`${reference}@${descriptor.digest}`);
     expect(answers.gatekeeper.isSuccess).toBe(true);
     expect(answers.gatekeeper.trustgate).toMatchObject({ decision: 'allow', digest: descriptor.digest });
+    expect(answers.gatekeeperMutate).toEqual({ key: reference, value: `${reference}@${descriptor.digest}` });
   }
 
   /** Every surface refuses, each naming the same reason code; nothing is pinned. */
@@ -157,6 +158,8 @@ describe.skipIf(!dockerRegistryAvailable())('cosign through every surface (real 
       expect(response.status?.message).toContain(code);
     }
     expect(answers.mutate.patch).toBeUndefined();
+    expect(answers.gatekeeperMutate.value).toBeUndefined();
+    expect(answers.gatekeeperMutate.error).toContain(code);
     expect(answers.gatekeeper.isSuccess).toBe(false);
     expect(answers.gatekeeper.trustgate.reasons.map((r) => r.code)).toContain(code);
     // Gatekeeper templates deny on isSuccess; an accepted piece of evidence may still be reported (allOf, atLeast).

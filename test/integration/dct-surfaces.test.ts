@@ -123,6 +123,7 @@ describe.skipIf(!(dockerRegistryAvailable() && notaryAvailable()))('Docker Conte
     expect(pinned.length).toBeGreaterThan(0);
     for (const value of pinned) expect(value).toBe(`${reference}@${descriptor.digest}`);
     expect(answers.gatekeeper).toMatchObject({ isSuccess: true, trustgate: { decision: 'allow', digest: descriptor.digest } });
+    expect(answers.gatekeeperMutate).toEqual({ key: reference, value: `${reference}@${descriptor.digest}` });
     expect(answers.gatekeeper.verifierReports).toEqual([expect.objectContaining({ name: 'trustgate-dct', verifierType: 'dct', isSuccess: true, extensions: expect.objectContaining({ trustRoot: 'team' }) })]);
   });
 
@@ -139,6 +140,7 @@ describe.skipIf(!(dockerRegistryAvailable() && notaryAvailable()))('Docker Conte
       expect(response.status?.message).toContain('ERR_DCT_UNSIGNED');
     }
     expect(answers.mutate.patch).toBeUndefined();
+    expect(answers.gatekeeperMutate.error).toContain('ERR_DCT_UNSIGNED');
     expect(answers.gatekeeper.isSuccess).toBe(false);
     expect(answers.gatekeeper.verifierReports).toEqual([expect.objectContaining({ name: 'trustgate-dct', isSuccess: false, message: expect.stringContaining('ERR_DCT_UNSIGNED') })]);
   });
@@ -153,6 +155,8 @@ describe.skipIf(!(dockerRegistryAvailable() && notaryAvailable()))('Docker Conte
       // Gatekeeper: an error item, so the constraint's own failure policy decides (never a Ratify success).
       expect(answers.gatekeeperItem.value).toBeUndefined();
       expect(answers.gatekeeperItem.error).toContain('ERR_DCT_UNREACHABLE');
+      expect(answers.gatekeeperMutate.value).toBeUndefined(); // nothing to pin to
+      expect(answers.gatekeeperMutate.error).toContain('ERR_DCT_UNREACHABLE');
       expect(answers.mutate.patch).toBeUndefined();
     }
 
