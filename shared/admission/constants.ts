@@ -41,6 +41,9 @@ const RATIFY_VERIFIERS: Readonly<Record<string, RatifyVerifier>> = {
   cosign: { name: 'trustgate-cosign', type: 'cosign', artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json' },
 };
 
+/** The report of a decision no scheme's evidence stands behind (a verification policy found none of what it requires). */
+export const TRUSTGATE_VERIFIER: RatifyVerifier = { name: 'trustgate', type: 'trustgate', artifactType: '' };
+
 export function ratifyVerifierOf(scheme: string | undefined): RatifyVerifier {
   if (scheme === undefined) return RATIFY_VERIFIERS['notary'] as RatifyVerifier;
   return RATIFY_VERIFIERS[scheme] ?? { name: `trustgate-${scheme}`, type: scheme, artifactType: scheme };

@@ -1,5 +1,5 @@
 import type { EvidenceOutcome } from '../verdict/index.js';
-import { RATIFY_RESULT_VERSION, ratifyVerifierOf, type RatifyVerifier } from './constants.js';
+import { RATIFY_RESULT_VERSION, ratifyVerifierOf, TRUSTGATE_VERIFIER, type RatifyVerifier } from './constants.js';
 import type { ImageVerdict } from './verify-images.js';
 
 /** One verifier report, with the fields Ratify's VerifierResult serialises (and its notation verifier's extensions). */
@@ -35,7 +35,7 @@ export function toRatifyResult(verdict: ImageVerdict): RatifyResult {
   const evidence = verdict.verdict?.evidence ?? [];
   const reports = evidence.map((outcome) => fromEvidence(subject, outcome));
   if (reports.length === 0) {
-    reports.push(report(subject, ratifyVerifierOf(undefined), verdict.decision === 'allow', summarise(verdict), { reasons: verdict.reasons }));
+    reports.push(report(subject, verifierWithoutEvidence(verdict), verdict.decision === 'allow', summarise(verdict), { reasons: verdict.reasons }));
   }
   const trustgate = { decision: verdict.decision, reasons: verdict.reasons, ...(verdict.digest === undefined ? {} : { digest: verdict.digest }) };
   return { version: RATIFY_RESULT_VERSION, isSuccess: verdict.decision === 'allow', verifierReports: reports, trustgate };
@@ -66,6 +66,16 @@ function report(subject: string, verifier: RatifyVerifier, isSuccess: boolean, m
     artifactType: verifier.artifactType,
     extensions,
   };
+}
+
+/**
+ * Without evidence there is no scheme to name. Notation's verifier when a Notation statement applied (its level is in
+ * the verdict) or no policy did, as before; trustgate's own when a verification policy decided without any evidence
+ * (e.g. no cosign signature found), rather than pretending Notation looked.
+ */
+function verifierWithoutEvidence(verdict: ImageVerdict): RatifyVerifier {
+  const policy = verdict.verdict?.policy;
+  return policy === undefined || policy.level !== undefined ? ratifyVerifierOf(undefined) : TRUSTGATE_VERIFIER;
 }
 
 function summarise(verdict: ImageVerdict): string {

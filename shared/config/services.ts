@@ -10,6 +10,7 @@ import { deferredMetrics, getMetrics, invocationAwareLogger, type Metrics } from
 import { azureCredential } from './azure-credential.js';
 import { policyRegistries, registryAllowlist } from './registry-allowlist.js';
 import { problemsError } from './problems.js';
+import { schemeFetch } from './scheme-fetch.js';
 import { inspectSettings, type Settings } from './settings.js';
 
 /** Everything a handler needs, built once per process (the composition root). */
@@ -94,9 +95,21 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     const problems = await checkTrustStores(settings, policy, trustStore);
     if (problems.length > 0) throw problemsError(problems);
   }
-  const allowRegistry = registryAllowlist(policy, settings.allowedRegistries);
+  const revocation = new RevocationChecker({ ...fetchOverride, clock, logger });
+  // A statement's store that broke after start-up makes the answer inconclusive, never a deny that would be cached.
+  const checker: NotaryChecker = async (input) => {
+    await assertStoresAvailable(trustStore, input.statement);
+    return verifySignature({ ...input, revocation });
+  };
+  const factories = schemeFactories({ trustPolicy: policy, trustStore, revocation, checker });
+  // Schemes read Key Vault (cosign keys) with the app identity's token; nothing else they fetch carries credentials.
+  const fetchForSchemes = schemeFetch(overrides.fetch ?? defaultFetch, azureCredential);
+  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: fetchForSchemes });
+  // Registries named by the verification policy's scopes may be contacted too (a cosign- or DCT-only scope).
+  const scopes = evidence.verificationPolicy?.document.policies.flatMap((p) => p.registryScopes) ?? [];
+  const allowRegistry = registryAllowlist(policy, settings.allowedRegistries, scopes);
   // Only registries the operator named may be loopback/private and get detailed network errors ("*" names none).
-  const named = new Set([...(settings.allowedRegistries ?? []).filter((host) => host !== '*'), ...policyRegistries(policy)].map((host) => host.toLowerCase()));
+  const named = new Set([...(settings.allowedRegistries ?? []).filter((host) => host !== '*'), ...policyRegistries(policy), ...scopes.filter((s) => s !== '*').map((s) => s.split('/')[0] as string)].map((host) => host.toLowerCase()));
   const registry = new RegistryClient({
     ...fetchOverride,
     clock,
@@ -108,17 +121,9 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     credentials: dockerConfigCredentials(settings.dockerConfigPath),
     ...(settings.azure.acrAuth === 'entra' ? { aadCredential: await azureCredential() } : {}),
   });
-  const revocation = new RevocationChecker({ ...fetchOverride, clock, logger });
   // The Table Storage and Event Grid SDKs load only when used (the CLI passes its own cache and publisher).
   const metrics = overrides.metrics ?? deferredMetrics(getMetrics(process.env, logger));
   const cache = overrides.cache ?? (await (await import('./cache-source.js')).buildCache(settings, clock, logger, metrics));
-  // A statement's store that broke after start-up makes the answer inconclusive, never a deny that would be cached.
-  const checker: NotaryChecker = async (input) => {
-    await assertStoresAvailable(trustStore, input.statement);
-    return verifySignature({ ...input, revocation });
-  };
-  const factories = schemeFactories({ trustPolicy: policy, trustStore, revocation, checker });
-  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: overrides.fetch ?? defaultFetch });
   const verification = new DefaultVerificationService({
     registry,
     ...evidence,

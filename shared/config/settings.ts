@@ -24,7 +24,7 @@ export interface Settings {
   trustStoreInline: Record<string, string | string[]> | undefined;
   /** TRUSTGATE_PLAIN_HTTP: registry hosts (host[:port]) that may be reached over plain HTTP. */
   plainHttpRegistries: string[];
-  /** TRUSTGATE_ALLOWED_REGISTRIES: hosts that may be contacted ("*" = any); default = the registries named in the trust policy's scopes. */
+  /** TRUSTGATE_ALLOWED_REGISTRIES: hosts that may be contacted ("*" = any); default = the registries named in the trust policy's and the verification policy's scopes. */
   allowedRegistries: string[] | undefined;
   /** TRUSTGATE_PORT: the local host's port. Default 7071. */
   port: number;

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { RepositoryRef } from '../oci/index.js';
-import type { EvidenceScheme, SchemeDeps, SchemePlan, SchemeRequest, SchemeResult } from '../scheme/index.js';
+import type { EvidenceScheme, PushedManifest, SchemeDeps, SchemePlan, SchemeRequest, SchemeResult } from '../scheme/index.js';
 import type { EvidenceOutcome, Reason } from '../verdict/index.js';
 import { bundleOutcome } from './bundle-evidence.js';
 import { BUNDLE_MEDIA_TYPES, LIMITS, SCHEME_NAME } from './constants.js';
 import { evidenceFailure, unreachableReason } from './errors.js';
 import { legacyOutcomes, signatureTag } from './legacy-evidence.js';
 import { draft, rejected } from './outcome.js';
+import { cosignEvidenceSubject } from './pushed-evidence.js';
 import { fetchKeyVaultKey } from './keyvault-key.js';
 import type { KeyedTrustRoot, TrustRoot } from './trust-roots.js';
 import { isUnreachable, isUnreachableResult, type Unreachable } from './unreachable.js';
@@ -78,6 +79,10 @@ export class CosignScheme implements EvidenceScheme {
   /** Scopes are the verification policy's business: where it asks for cosign evidence, cosign verifies. */
   plan(_repository: RepositoryRef): SchemePlan {
     return { kind: 'verify' };
+  }
+
+  evidenceSubject(pushed: PushedManifest): string | undefined {
+    return cosignEvidenceSubject(pushed);
   }
 
   async fingerprint(): Promise<string> {

@@ -7,7 +7,7 @@ import type { EvidenceOutcome, Reason } from '../verdict/index.js';
 import { ARTIFACT_TYPE_NOTATION_SIGNATURE } from './constants.js';
 import { NOTARY_SCHEME, toEvidenceOutcome } from './evidence.js';
 import type { SignatureOutcome, VerificationLevelName } from './outcome.js';
-import { readSignatureManifest } from './signature-manifest.js';
+import { readSignatureManifest, signatureSubjectDigest } from './signature-manifest.js';
 import type { RevocationPort } from './checks/context.js';
 import { verifySignature } from './verifier.js';
 import { MAX_ENVELOPE_BYTES } from './envelope/index.js';
@@ -51,6 +51,7 @@ export function createNotaryScheme(options: NotarySchemeOptions): EvidenceScheme
     trustRootNames: () => options.policy.trustPolicies.map((s) => s.name),
     plan: (repository) => planFor(options.policy, `${repository.registry}/${repository.repository}`),
     verify: (request) => verifyNotary(options, request),
+    evidenceSubject: (pushed) => signatureSubjectDigest(pushed.json),
     fingerprint: async () => {
       const stores = await options.trustStore.fingerprint();
       return createHash('sha256').update(`${policyFingerprint}\n${stores}`).digest('hex').slice(0, 32);

@@ -27,3 +27,10 @@ export function readSignatureManifest(json: unknown): SignatureManifest {
   }
   return { kind: 'signature', envelope: { mediaType: layer.mediaType, digest: layer.digest, size: layer.size } };
 }
+
+/** The subject digest a pushed Notary signature manifest names (verify-on-push re-verifies it); undefined otherwise. */
+export function signatureSubjectDigest(json: unknown): string | undefined {
+  if (readSignatureManifest(json).kind !== 'signature') return undefined;
+  const digest = (json as { subject?: { digest?: unknown } }).subject?.digest;
+  return typeof digest === 'string' ? digest : undefined;
+}

@@ -69,6 +69,14 @@ export interface SchemeResult {
   unreachable: Reason[];
 }
 
+/** A manifest pushed to a repository, as verify-on-push sees it (a push event does not say what was pushed). */
+export interface PushedManifest {
+  /** The parsed manifest (already size-capped). */
+  json: unknown;
+  /** The tag it was pushed under, when the event names one. */
+  tag?: string;
+}
+
 /** One kind of evidence behind the port. */
 export interface EvidenceScheme {
   /** Stable name: 'notary', 'cosign', 'dct', … Used in verdicts, policies and reports. */
@@ -81,6 +89,12 @@ export interface EvidenceScheme {
   verify(request: SchemeRequest): Promise<SchemeResult>;
   /** Fingerprint of trust configuration and material (part of every cache key); memoised, cheap when nothing changed. */
   fingerprint(): Promise<string>;
+  /**
+   * Optional. When `pushed` is this scheme's evidence, the digest of the subject it speaks for (verify-on-push then
+   * re-verifies that subject, so an image pushed before its signature is not stuck with "unsigned"); else undefined.
+   * No network and no trust decision: verification decides.
+   */
+  evidenceSubject?(pushed: PushedManifest): string | undefined;
 }
 
 /** What a scheme factory may use: injected, so schemes stay testable and never read process.env. */

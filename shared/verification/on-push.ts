@@ -1,8 +1,6 @@
 import { AppError, SingleFlight, isAppError, systemClock, type Clock, type Logger } from '../core/index.js';
 import type { ResultCache } from '../cache/index.js';
 import type { AcrImageEvent } from '../events/index.js';
-import { readSignatureManifest } from '../notary/index.js';
-import type { Descriptor } from '../oci/index.js';
 import { MAX_SIGNATURE_MANIFEST_BYTES } from './codes.js';
 import type { RegistryReader } from './ports.js';
 import type { DefaultVerificationService } from './service.js';
@@ -37,7 +35,7 @@ export type PushOutcome =
 /**
  * Verify-on-push (ACR ImagePushed / ImageDeleted). Events are at-least-once and unordered, so every
  * action is idempotent by digest: a push re-verifies and overwrites, a delete removes. A signature push
- * re-verifies its subject, so an image pushed before its signature is not stuck with "unsigned".
+ * re-verifies its subject (each scheme recognises its own evidence), so an image pushed before its signature is not stuck with "unsigned".
  * An inconclusive result throws, so Event Grid retries the delivery.
  */
 export class PushHandler {
@@ -98,7 +96,7 @@ export class PushHandler {
     if (event.tag) this.options.service.forgetTag(registry, repository, event.tag);
 
     const signatureSubject = await this.signatureSubject(event, signal);
-    const subjectDigest = signatureSubject?.digest ?? digest;
+    const subjectDigest = signatureSubject ?? digest;
     const subject = `${registry}/${repository}@${subjectDigest}`;
     const verdict = await this.verifyFlights.run(subject, () => this.options.service.verify(subject, { bypassCache: true, source: 'push', ...(signal ? { signal } : {}) }));
     this.options.logger.log('info', 'push.verified', { subject, decision: verdict.decision, signaturePush: signatureSubject !== undefined });
@@ -108,16 +106,14 @@ export class PushHandler {
     return { kind: 'verified', subject, decision: verdict.decision, signaturePush: signatureSubject !== undefined };
   }
 
-  /** The subject when the pushed manifest is a Notary signature (the event itself does not say). */
-  private async signatureSubject(event: AcrImageEvent, signal?: AbortSignal): Promise<Descriptor | undefined> {
+  /** The subject digest when the pushed manifest is a configured scheme's evidence (the event itself does not say). */
+  private async signatureSubject(event: AcrImageEvent, signal?: AbortSignal): Promise<string | undefined> {
     try {
       const { json } = await this.options.registry.fetchManifest({ registry: event.registry, repository: event.repository }, event.digest, {
         maxBytes: MAX_SIGNATURE_MANIFEST_BYTES,
         ...(signal ? { signal } : {}),
       });
-      if (readSignatureManifest(json).kind !== 'signature') return undefined;
-      const subject = (json as { subject?: Descriptor }).subject;
-      return typeof subject?.digest === 'string' ? subject : undefined;
+      return this.options.service.evidenceSubject({ json, ...(event.tag ? { tag: event.tag } : {}) });
     } catch (error) {
       if (isAppError(error) && error.kind === 'verification-failed') return undefined; // gone already: verify() will say so
       throw error; // registry unavailable: let Event Grid retry

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { isAppError, Semaphore, SingleFlight, untilAborted, type Clock, type Logger } from '../core/index.js';
 import type { CacheKey, ResultCache } from '../cache/index.js';
-import { Reference, type Descriptor } from '../oci/index.js';
-import type { EvidenceScheme } from '../scheme/index.js';
+import { isDigest, Reference, type Descriptor } from '../oci/index.js';
+import type { EvidenceScheme, PushedManifest } from '../scheme/index.js';
 import type { Metrics } from '../telemetry/index.js';
 import type { VerificationPolicyDocument } from '../verification-policy/index.js';
 import { admit, type Admitted } from './admit.js';
@@ -77,6 +77,15 @@ export class DefaultVerificationService implements VerificationService {
     parts.sort();
     parts.push(`policy=${this.options.verificationPolicy?.fingerprint ?? 'default'}`);
     return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+  }
+
+  /** The subject digest a pushed manifest is evidence for, as the first configured scheme that recognises it says. */
+  evidenceSubject(pushed: PushedManifest): string | undefined {
+    for (const scheme of this.schemes.values()) {
+      const digest = scheme.evidenceSubject?.(pushed);
+      if (digest !== undefined && isDigest(digest)) return digest;
+    }
+    return undefined;
   }
 
   async verify(reference: string, options: VerifyOptions = {}): Promise<Verdict> {

@@ -26,3 +26,21 @@ describe('Ratify-compatible report', () => {
     expect([report?.verifierType, report?.name]).toEqual(['dct', 'trustgate-dct']);
   });
 });
+
+describe('Ratify-compatible report without evidence', () => {
+  const denied = (policy: Verdict['policy']) => {
+    const verdict: Verdict = { subject: { reference: 'r.test/app:1', digest: 'sha256:aa' }, decision: 'deny', ...(policy ? { policy } : {}), evidence: [], reasons: [{ code: 'ERR_NO_SIGNATURE', message: 'no cosign signature found' }], verifiedAt: 'x', expiresAt: 'x' };
+    return toRatifyResult({ image: 'r.test/app:1', digest: 'sha256:aa', decision: 'deny' as const, reasons: verdict.reasons, verdict });
+  };
+
+  it('is trustgate\'s own when a verification policy decided and no Notation statement applied', () => {
+    const [report] = denied({ name: 'cosign-apps' }).verifierReports;
+    expect([report?.verifierType, report?.name, report?.isSuccess]).toEqual(['trustgate', 'trustgate', false]);
+    expect(report?.message).toContain('no cosign signature found');
+  });
+
+  it('stays notation\'s when a Notation statement applied, or no policy did (unchanged Notary behaviour)', () => {
+    expect(denied({ name: 'e2e', level: 'strict' }).verifierReports[0]?.name).toBe('trustgate-notation');
+    expect(denied(undefined).verifierReports[0]?.name).toBe('trustgate-notation');
+  });
+});

@@ -30,9 +30,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   'shared/telemetry': [...BASE],
   'shared/verification': [
     ...BASE, 'shared/scheme', 'shared/verification-policy', 'shared/oci', 'shared/cache', 'shared/events', 'shared/telemetry',
-    // Temporary, Notary-specific leftovers: on-push recognises a Notary signature push (readSignatureManifest), and
-    // recheck/expiring-certificates scans the Notation trust policy's stores. To go when both become scheme-neutral.
-    'shared/notary', 'shared/policy', 'shared/truststore',
+    // Temporary, Notary-specific leftover: recheck/expiring-certificates scans the Notation trust policy's stores.
+    // To go when it becomes scheme-neutral. (on-push asks the schemes which pushes are evidence: no shared/notary.)
+    'shared/policy', 'shared/truststore',
   ],
   'shared/admission': [...BASE, 'shared/verification', 'shared/oci'],
   'shared/config': [
