@@ -1,4 +1,4 @@
-import { defaultFetch, jsonLogger, systemClock, type Clock, type FetchLike, type Logger } from '../core/index.js';
+import { EgressPolicy, jsonLogger, systemClock, type Clock, type FetchLike, type Logger } from '../core/index.js';
 import type { ResultCache } from '../cache/index.js';
 import type { EventPublisher } from '../events/index.js';
 import type { NotaryChecker } from '../notary/index.js';
@@ -102,9 +102,13 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     return verifySignature({ ...input, revocation });
   };
   const factories = schemeFactories({ trustPolicy: policy, trustStore, revocation, checker });
-  // Schemes read Key Vault (cosign keys) with the app identity's token; nothing else they fetch carries credentials.
-  const fetchForSchemes = schemeFetch(overrides.fetch ?? defaultFetch, azureCredential);
-  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: fetchForSchemes });
+  // Schemes' own reads (trust servers, Rekor/TUF, Key Vault) go through the egress policy: public addresses only, unless
+  // the host is a registry the operator named or one the scheme's configuration names. Key Vault reads carry the app
+  // identity's token; nothing else they fetch carries credentials.
+  const schemeHosts = new Set<string>();
+  const schemeEgress = overrides.fetch ?? new EgressPolicy({ clock, named: (host) => named.has(host) || schemeHosts.has(host) }).asFetch();
+  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: schemeFetch(schemeEgress, azureCredential) });
+  for (const scheme of evidence.schemes) for (const host of scheme.egressHosts?.() ?? []) schemeHosts.add(host.toLowerCase());
   // Registries named by the verification policy's scopes may be contacted too (a cosign- or DCT-only scope).
   const scopes = evidence.verificationPolicy?.document.policies.flatMap((p) => p.registryScopes) ?? [];
   const allowRegistry = registryAllowlist(policy, settings.allowedRegistries, scopes);

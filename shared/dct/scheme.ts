@@ -43,6 +43,15 @@ export class DctScheme implements EvidenceScheme {
     return this.config.trustRoots.map((root) => root.name);
   }
 
+  /** The trust servers the configuration names (they may be private or loopback; defaults derived from images may not). */
+  egressHosts(): readonly string[] {
+    const urls = [...Object.values(this.config.servers), ...this.config.trustRoots.flatMap((root) => (root.server === undefined ? [] : [root.server]))];
+    return urls.flatMap((url) => {
+      const parsed = new URL(url);
+      return [parsed.host, parsed.hostname];
+    });
+  }
+
   plan(repository: RepositoryRef): SchemePlan {
     return this.config.trustRoots.some((root) => covers(root, gunOf(repository))) ? { kind: 'verify' } : { kind: 'none' };
   }

@@ -95,6 +95,11 @@ export interface EvidenceScheme {
    * No network and no trust decision: verification decides.
    */
   evidenceSubject?(pushed: PushedManifest): string | undefined;
+  /**
+   * Optional. Hosts the scheme's own configuration names (trust servers, key vaults): the egress policy lets these
+   * be loopback or private addresses, as it does for registries the operator named. Everything else must be public.
+   */
+  egressHosts?(): readonly string[];
 }
 
 /** What a scheme factory may use: injected, so schemes stay testable and never read process.env. */

@@ -9,6 +9,11 @@ export class DigestFakeService {
   peak = 0;
   private inFlight = 0;
 
+  /** No pushed manifest is evidence here: every push is an image. */
+  evidenceSubject(): string | undefined {
+    return undefined;
+  }
+
   async verify(reference: string): Promise<never> {
     this.calls++;
     this.peak = Math.max(this.peak, ++this.inFlight);
@@ -18,7 +23,6 @@ export class DigestFakeService {
       return {
         subject: { reference, digest },
         decision: 'allow',
-        signatures: [],
         evidence: [],
         reasons: [{ code: 'OK', message: 'fake' }],
         verifiedAt: '2026-11-30T00:00:00Z',
