@@ -6,13 +6,16 @@ import { EgressPolicy, fixedClock, silentLogger, type FetchLike } from '../../sh
 import { parseEnvelope } from '../../shared/notary/envelope/index.js';
 import { RegistryClient, staticCredentials, type Descriptor } from '../../shared/oci/index.js';
 import { RevocationChecker, validateCodeSigningChain } from '../../shared/pki/index.js';
-import { boundVerdict, PushHandler, TRUNCATION_MARKER, type DefaultVerificationService } from '../../shared/verification/index.js';
+import { MemoryResultCache } from '../../shared/cache/index.js';
+import type { NotaryChecker } from '../../shared/notary/index.js';
+import { boundVerdict, DefaultVerificationService, PushHandler, TRUNCATION_MARKER } from '../../shared/verification/index.js';
 import type { Verdict as EvidenceVerdict } from '../../shared/verdict/index.js';
 import { startFakeRegistry, type FakeRegistry } from '../fakes/registry/index.js';
 import { expectAppError } from '../helpers/expect-error.js';
 import { createChain, PKI_NOW } from '../helpers/pki/index.js';
 import { signJws } from '../helpers/signer/index.js';
 import { collect, SIGNATURE, storeImage, storeReferrer } from '../unit/oci/setup.js';
+import { NOW, policy, serviceOptions } from '../unit/verification/fakes.js';
 import { DigestFakeService } from './fakes.js';
 import { LOOSE_STALL_CEILING_MS, withLoopDelay } from './measure.js';
 
@@ -21,6 +24,16 @@ const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
 /** A client for the fake registry as the composition root builds it: loopback allowed because the operator named it. */
+/** The real orchestrator over the hostile registry: Notary behind the port, the engine answering `ok` for every signature. */
+function orchestrator(fake: FakeRegistry, extra: { cache?: MemoryResultCache; ok?: boolean } = {}): DefaultVerificationService {
+  const { ok = true, ...rest } = extra;
+  const checker: NotaryChecker = async (input) => ({ envelopeMediaType: input.envelopeMediaType, level: 'strict', ok, checks: [{ check: 'integrity', action: 'enforce', ok }] });
+  return new DefaultVerificationService({
+    ...serviceOptions({ registry: namedClient(fake), checker, policy: policy('strict', ['*']), ...rest }),
+    allowRegistry: () => true,
+  });
+}
+
 function namedClient(fake: FakeRegistry, extra: ConstructorParameters<typeof RegistryClient>[0] = {}): RegistryClient {
   return new RegistryClient({ plainHttp: [fake.host], allowRegistry: (host) => host === fake.host, retries: 0, sleep: async () => undefined, ...extra });
 }
@@ -187,7 +200,13 @@ describe('hostile registries and signers (issue 9)', () => {
     expect(await collect(client.referrers(`${fake.host}/team/a`, a, { artifactType: SIGNATURE }))).toEqual([]);
     expect(await collect(client.referrers(`${fake.host}/team/b`, b, { artifactType: SIGNATURE }))).toEqual([signatureOfB]);
     expect(fake.requests.filter((r) => r.path.startsWith('/v2/team/b/referrers/'))).toHaveLength(1);
-    // The lead adds after merge: the service verdict for b is allow (not ERR_NO_SIGNATURE) and nothing is cached for it as deny.
+    // Through the orchestrator: b is allowed (not ERR_NO_SIGNATURE), and nothing is cached for it as a deny.
+    const cache = new MemoryResultCache({ maxEntries: 10, clock: fixedClock(NOW) });
+    fake.faults.failures.push({ status: 404, count: 1, match: /^GET \/v2\/team\/a\/referrers\//, body: '404 page not found' });
+    const service = orchestrator(fake, { cache });
+    expect((await service.verify(`${fake.host}/team/a@${a.digest}`)).reasons[0]?.code).toBe('ERR_NO_SIGNATURE');
+    const verdict = await service.verify(`${fake.host}/team/b@${b.digest}`);
+    expect([verdict.decision, verdict.reasons[0]?.code]).toEqual(['allow', 'OK_SIGNATURE_VERIFIED']);
   });
 
   it('finding 6: one overall signal ends 50 slow-drip fetches after the first few, not after 50 × the per-request timeout', async () => {
@@ -208,7 +227,16 @@ describe('hostile registries and signers (issue 9)', () => {
     );
     expect(error).toBeDefined();
     expect(attempted).toBeLessThan(10);
-    // The lead adds after merge: through the orchestrator the verdict is inconclusive ERR_VERIFICATION_DEADLINE.
+  });
+
+  it('finding 6 through the orchestrator: 50 slow-drip signatures end inconclusive ERR_VERIFICATION_DEADLINE at the overall deadline', async () => {
+    const image = storeImage(fake, 'team/slow', 'v1');
+    for (let i = 0; i < 50; i++) storeReferrer(fake, 'team/slow', image, SIGNATURE, `sig ${i}`);
+    fake.faults.delay = { ms: 300, match: /^GET \/v2\/team\/slow\/manifests\/sha256/ };
+    // Every signature fails, so without an overall deadline all 50 would be fetched (50 × 300 ms).
+    const verdict = await orchestrator(fake, { ok: false }).verify(`${fake.host}/team/slow@${image.digest}`, { signal: AbortSignal.timeout(1_000) });
+    expect([verdict.decision, verdict.reasons.map((r) => r.code)]).toEqual(['inconclusive', ['ERR_VERIFICATION_DEADLINE']]);
+    expect(fake.requests.filter((r) => /^\/v2\/team\/slow\/manifests\/sha256/.test(r.path)).length).toBeLessThan(10);
   });
 
   describe('finding 7: with a wildcard allowlist, names the operator did not name reveal nothing about the network', () => {
