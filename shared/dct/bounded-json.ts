@@ -1,3 +1,4 @@
+import { exceedsJsonDepth } from '../core/index.js';
 import { DCT_CODES, failed } from './errors.js';
 
 /** TUF metadata nests at most ~6 levels (targets → delegations → roles → [] → paths); 32 leaves room and stops bombs. */
@@ -16,32 +17,10 @@ export function parseBoundedJson(bytes: Uint8Array, what: string, maxDepth = MAX
   } catch {
     throw failed(DCT_CODES.malformed, `${what} is not valid UTF-8`);
   }
-  const depth = nestingDepth(text);
-  if (depth > maxDepth) throw failed(DCT_CODES.malformed, `${what} nests deeper than ${maxDepth} levels`);
+  if (exceedsJsonDepth(bytes, maxDepth)) throw failed(DCT_CODES.malformed, `${what} nests deeper than ${maxDepth} levels`);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw failed(DCT_CODES.malformed, `${what} is not JSON: ${(error as Error).message}`);
   }
-}
-
-/** Deepest `[`/`{` nesting outside strings (stops counting once it is over any sensible bound). */
-export function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-      continue;
-    }
-    if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      depth++;
-      if (depth > deepest) deepest = depth;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return deepest;
 }

@@ -1,25 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { jsonDepth, parseBoundedJson } from '../../../shared/cosign/bounded-json.js';
+import { parseBoundedJson } from '../../../shared/cosign/bounded-json.js';
 import { referenceMatches } from '../../../shared/cosign/payload.js';
 import { signatureTag } from '../../../shared/cosign/legacy-evidence.js';
 import { expectAppError } from '../../helpers/expect-error.js';
 
 describe('bounded JSON', () => {
-  it.each([
-    ['{}', 1],
-    ['[[[]]]', 3],
-    ['{"a":"[[[[[[["}', 1],
-    ['{"a":"\\"[[["}', 1],
-    ['1', 0],
-  ])('depth of %s is %i (brackets inside strings do not count)', (text, depth) => {
-    expect(jsonDepth(text)).toBe(depth);
-  });
-
   it('refuses oversize and overdeep input before parsing, and non-JSON as malformed', async () => {
     await expectAppError(() => parseBoundedJson('x'.repeat(11), 10, 't'), 'ERR_COSIGN_TOO_LARGE', 'invalid-input');
     await expectAppError(() => parseBoundedJson('['.repeat(33) + ']'.repeat(33), 1000, 't'), 'ERR_COSIGN_TOO_LARGE');
     await expectAppError(() => parseBoundedJson('{', 10, 't'), 'ERR_COSIGN_MALFORMED');
     expect(parseBoundedJson('['.repeat(32) + ']'.repeat(32), 1000, 't')).toBeInstanceOf(Array);
+    // Brackets inside strings do not nest.
+    expect(parseBoundedJson(`{"a":"${'['.repeat(40)}"}`, 1000, 't')).toEqual({ a: '['.repeat(40) });
   });
 });
 
