@@ -1,6 +1,6 @@
 import type { EventGridHandler, InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/config/index.js';
-import { isAppError } from '../shared/core/index.js';
+import { deadlineSignal, isAppError } from '../shared/core/index.js';
 import type { PushHandler } from '../shared/verification/index.js';
 import { gateTrigger } from './availability.js';
 import { EVENT_DELIVERY_DEADLINE_MS } from './deadlines.js';
@@ -24,7 +24,7 @@ export interface AcrEventsDeps {
 export function makeAcrEventsHandler(deps: AcrEventsDeps): EventGridHandler {
   return async (event: unknown, context: InvocationContext) => {
     const { parseEventDelivery } = await loadEvents();
-    const signal = AbortSignal.timeout(deps.deadlineMs ?? EVENT_DELIVERY_DEADLINE_MS);
+    const signal = deadlineSignal(deps.deadlineMs ?? EVENT_DELIVERY_DEADLINE_MS);
     let delivery;
     try {
       delivery = await parseEventDelivery(event);

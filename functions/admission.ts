@@ -4,7 +4,7 @@ import {
   ADMISSION_DEFAULTS, admit, answerBudgetMs, createWebhookAuth, parseAdmissionReview, parseWebhookTimeout,
   resolveAdmissionPolicy, toAdmissionReview,
 } from '../shared/admission/index.js';
-import { silentLogger, systemClock } from '../shared/core/index.js';
+import { deadlineSignal, silentLogger, systemClock } from '../shared/core/index.js';
 import { readJsonBody } from '../shared/http/index.js';
 import { authInput, type AdmissionHandlerDeps } from './admission-deps.js';
 import { gateAdmission } from './admission-gate.js';
@@ -30,7 +30,7 @@ export function makeAdmissionHandler(deps: AdmissionHandlerDeps, options: { pin:
   return guardHttp(async (request) => {
     auth.authorize(authInput(request));
     // The clock for the deadline starts before the body is read: the API server's timeout covers the whole call.
-    const signal = AbortSignal.timeout(answerBudgetMs(parseWebhookTimeout(request.query.get('timeout')), { safetyMarginMs: policy.safetyMarginMs }));
+    const signal = deadlineSignal(answerBudgetMs(parseWebhookTimeout(request.query.get('timeout')), { safetyMarginMs: policy.safetyMarginMs }));
     const review = parseAdmissionReview(await readJsonBody(request, { maxBytes, schema: anyJson }));
     const response = await admit(review, { service: deps.verification, logger }, { policy, signal, pin: options.pin });
     return { status: 200, jsonBody: toAdmissionReview(response) };

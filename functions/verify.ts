@@ -1,7 +1,7 @@
 import type { HttpHandler } from '@azure/functions';
 import { z } from 'zod';
 import { getServices } from '../shared/config/index.js';
-import { Semaphore } from '../shared/core/index.js';
+import { deadlineSignal, Semaphore } from '../shared/core/index.js';
 import { readJsonBody, HttpInputError } from '../shared/http/index.js';
 import { isDigest, parseReference } from '../shared/oci/index.js';
 import type { VerificationService } from '../shared/verification/index.js';
@@ -38,7 +38,7 @@ export function makeVerifyHandler(deps: VerifyHandlerDeps): HttpHandler {
         throw new HttpInputError('ERR_INVALID_REFERENCE', 'invalid-input', `subjects[${index}]: ${(error as Error).message}`);
       }
     });
-    const signal = AbortSignal.timeout(deps.deadlineMs ?? REST_VERIFY_DEADLINE_MS);
+    const signal = deadlineSignal(deps.deadlineMs ?? REST_VERIFY_DEADLINE_MS);
     const options = { signal, ...(requirePlatforms === undefined ? {} : { requirePlatforms }) };
     const slots = new Semaphore(REST_SUBJECTS_IN_FLIGHT);
     const results = await Promise.all(subjects.map((subject) => slots.run(() => deps.verification.verify(subject, options))));

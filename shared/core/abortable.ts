@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * Waits for a shared promise but stops waiting when this caller's signal aborts (rejecting with the signal's reason).
  * The shared work goes on for the other callers: one caller's deadline must not fail a flight everyone waits on.
@@ -18,4 +20,17 @@ export function untilAborted<T>(shared: Promise<T>, signal: AbortSignal): Promis
       },
     );
   });
+}
+
+/** Waiters one shared deadline may have at once (a Gatekeeper request: up to 256 keys, each verification several waits). */
+const MAX_DEADLINE_WAITERS = 4096;
+
+/**
+ * One deadline shared by every verification of a request (REST, admission, Gatekeeper, an Event Grid delivery): many
+ * waiters listen to it at once by design, so Node's "possible leak" warning at 10 listeners does not apply.
+ */
+export function deadlineSignal(ms: number): AbortSignal {
+  const signal = AbortSignal.timeout(ms);
+  setMaxListeners(MAX_DEADLINE_WAITERS, signal);
+  return signal;
 }
