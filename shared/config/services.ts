@@ -107,7 +107,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   // identity's token; nothing else they fetch carries credentials.
   const schemeHosts = new Set<string>();
   const schemeEgress = overrides.fetch ?? new EgressPolicy({ clock, named: (host) => named.has(host) || schemeHosts.has(host) }).asFetch();
-  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: schemeFetch(schemeEgress, azureCredential) });
+  const credentials = dockerConfigCredentials(settings.dockerConfigPath);
+  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: schemeFetch(schemeEgress, azureCredential), credentials });
   for (const scheme of evidence.schemes) for (const host of scheme.egressHosts?.() ?? []) schemeHosts.add(host.toLowerCase());
   // Registries named by the verification policy's scopes may be contacted too (a cosign- or DCT-only scope).
   const scopes = evidence.verificationPolicy?.document.policies.flatMap((p) => p.registryScopes) ?? [];
@@ -122,7 +123,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     allowRegistry,
     namedRegistry: (host) => named.has(host.toLowerCase()),
     timeoutMs: settings.registryTimeoutMs,
-    credentials: dockerConfigCredentials(settings.dockerConfigPath),
+    credentials,
     ...(settings.azure.acrAuth === 'entra' ? { aadCredential: await azureCredential() } : {}),
   });
   // The Table Storage and Event Grid SDKs load only when used (the CLI passes its own cache and publisher).

@@ -35,7 +35,7 @@ export class DctScheme implements EvidenceScheme {
     deps: SchemeDeps,
     rawConfig: unknown,
   ) {
-    this.fetcher = new TrustFetcher({ fetch: deps.fetch, clock: deps.clock, timeoutMs: config.timeoutMs });
+    this.fetcher = new TrustFetcher({ fetch: deps.fetch, clock: deps.clock, timeoutMs: config.timeoutMs, ...(deps.credentials ? { credentials: deps.credentials } : {}) });
     this.fingerprintValue = createHash('sha256').update(canonicalJson(rawConfig)).digest('hex');
   }
 

@@ -1,6 +1,6 @@
 import type { Clock, FetchLike } from '../core/index.js';
 import { BodyReadError, discardBody, isAbortError, readBodyLimited, timeoutSignal } from '../core/index.js';
-import { parseChallenge } from '../oci/index.js';
+import { parseChallenge, type RegistryCredential } from '../oci/index.js';
 import { DCT_CODES, failed, inconclusive } from './errors.js';
 import { TokenCache } from './token-cache.js';
 
@@ -12,6 +12,8 @@ export interface TrustFetcherOptions {
   clock: Clock;
   /** Per-request timeout (the overall verification deadline still applies through `signal`). */
   timeoutMs: number;
+  /** Optional. Registry credentials by host: presented only when the trust server and its token realm are that host. */
+  credentials?: (registry: string) => Promise<RegistryCredential | undefined>;
 }
 
 const MAX_REDIRECTS = 3;
@@ -19,8 +21,9 @@ const MAX_TOKEN_BYTES = 64 * 1024;
 
 /**
  * Reads trust-server files through the egress-guarded fetch, bounded in bytes and time. Answers a Bearer
- * challenge with the anonymous token flow (the docker token spec, as ACR and Docker Hub serve trust data); the
- * token is only ever sent to the trust server's own origin (redirects to another origin drop it).
+ * challenge with the docker token flow (as ACR and Docker Hub serve trust data): anonymous, or with the operator's
+ * credentials for that host when the trust server is the registry itself and the realm is on the same host (ACR);
+ * the token is only ever sent to the trust server's own origin (redirects to another origin drop it).
  * Everything that is not 200 or 404 is "unreachable": inconclusive, never a deny.
  */
 export class TrustFetcher {
@@ -89,7 +92,9 @@ export class TrustFetcher {
     if (challenge.service !== undefined) realm.searchParams.set('service', challenge.service);
     const wanted = challenge.scope ?? scope;
     realm.searchParams.set('scope', wanted);
-    const response = await this.options.fetch(realm, { headers: { accept: 'application/json' }, redirect: 'error', signal: timeoutSignal(this.options.timeoutMs, signal) });
+    // Credentials are bound to the registry's origin: only when the realm is the trust server's own host over https.
+    const credential = realm.protocol === 'https:' && realm.host === url.host ? await this.options.credentials?.(url.host) : undefined;
+    const response = await this.options.fetch(realm, { ...tokenRequest(realm, credential), redirect: 'error', signal: timeoutSignal(this.options.timeoutMs, signal) });
     if (response.status !== 200) {
       await discardBody(response);
       throw inconclusive(`token endpoint ${realm.origin} answered ${response.status}`);
@@ -100,4 +105,19 @@ export class TrustFetcher {
     this.tokens.set(url.origin, scope, token, typeof body.expires_in === 'number' ? body.expires_in : undefined);
     return token;
   }
+}
+
+/** The token request of the docker token spec: GET (anonymous or Basic), or POST with a refresh token (OAuth2 form). */
+function tokenRequest(realm: URL, credential: RegistryCredential | undefined): RequestInit {
+  const accept = { accept: 'application/json' };
+  if (credential === undefined) return { headers: accept };
+  if (credential.kind === 'basic') {
+    return { headers: { ...accept, authorization: `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}` } };
+  }
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credential.refreshToken });
+  for (const name of ['service', 'scope']) {
+    const value = realm.searchParams.get(name);
+    if (value !== null) form.set(name, value);
+  }
+  return { method: 'POST', headers: { ...accept, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
 }

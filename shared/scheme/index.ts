@@ -5,7 +5,7 @@
  * cache, singleflight, deadlines) knows no scheme; schemes know no cache, no HTTP surface and no other scheme.
  */
 import type { Clock, FetchLike, Logger } from '../core/index.js';
-import type { Descriptor, RepositoryRef } from '../oci/index.js';
+import type { Descriptor, RegistryCredential, RepositoryRef } from '../oci/index.js';
 import type { EvidenceOutcome, Reason, VerdictPolicy } from '../verdict/index.js';
 
 /** A manifest the orchestrator fetched for a scheme: size-capped and digest-checked before the scheme sees it. */
@@ -110,6 +110,11 @@ export interface SchemeDeps {
   fetch: FetchLike;
   /** Directory that relative file paths in the scheme's configuration are resolved against. */
   baseDir: string;
+  /**
+   * Optional. The operator's registry credentials by registry host (the Docker config the registry client uses). A
+   * scheme may present one only to that registry's own origin (e.g. trust data ACR serves from the registry host).
+   */
+  credentials?: (registry: string) => Promise<RegistryCredential | undefined>;
 }
 
 /** A scheme module's one export to the composition root. */

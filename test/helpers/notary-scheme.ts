@@ -3,7 +3,7 @@ import { fixedClock, silentLogger } from '../../shared/core/index.js';
 import type { FetchLike } from '../../shared/core/index.js';
 import { dctScheme } from '../../shared/dct/index.js';
 import type { Descriptor } from '../../shared/oci/index.js';
-import type { EvidenceRegistry, EvidenceScheme, SchemeRequest, SchemeResult } from '../../shared/scheme/index.js';
+import type { EvidenceRegistry, EvidenceScheme, SchemeDeps, SchemeRequest, SchemeResult } from '../../shared/scheme/index.js';
 
 /** DCT never reads the registry through the port (trust data lives on the trust server): any use is a test failure. */
 export const unusedRegistry: EvidenceRegistry = {
@@ -18,8 +18,12 @@ export const unusedRegistry: EvidenceRegistry = {
   },
 };
 
-export function createDct(config: unknown, fetch: FetchLike = (input, init) => globalThis.fetch(input, init)): Promise<EvidenceScheme> {
-  return dctScheme.create(config, { clock: fixedClock(new Date()), logger: silentLogger, fetch, baseDir: process.cwd() });
+export function createDct(
+  config: unknown,
+  fetch: FetchLike = (input, init) => globalThis.fetch(input, init),
+  credentials?: SchemeDeps['credentials'],
+): Promise<EvidenceScheme> {
+  return dctScheme.create(config, { clock: fixedClock(new Date()), logger: silentLogger, fetch, baseDir: process.cwd(), ...(credentials ? { credentials } : {}) });
 }
 
 export interface VerifyArgs {

@@ -58,6 +58,32 @@ describe('trust server reads', () => {
     expect(seen.filter((s) => s.url.startsWith(`https://${REGISTRY}/v2/${GUN}/_trust/tuf/`)).every((s) => s.url.endsWith('root.json') || s.authorization === 'Bearer anon-token')).toBe(true);
   });
 
+  it('presents the operator\'s registry credentials to a private ACR\'s token realm on the registry host, and nowhere else', async () => {
+    const basic = `Basic ${Buffer.from('puller:secret').toString('base64')}`;
+    const privateAcr = (seen: Seen[], realmHost: string): FetchLike => async (input, init) => {
+      const url = new URL(input.toString());
+      const authorization = new Headers(init?.headers).get('authorization');
+      seen.push({ url: url.href, authorization });
+      if (url.pathname === '/oauth2/token') return authorization === basic ? Response.json({ access_token: 'pull-token' }) : new Response('{}', { status: 401 });
+      if (authorization !== 'Bearer pull-token') {
+        return new Response('', { status: 401, headers: { 'www-authenticate': `Bearer realm="https://${realmHost}/oauth2/token",service="${REGISTRY}",scope="repository:${REPO}:pull"` } });
+      }
+      return serve(url);
+    };
+    const credentials = async (host: string) => (host === REGISTRY ? { kind: 'basic' as const, username: 'puller', password: 'secret' } : undefined);
+
+    const seen: Seen[] = [];
+    const result = await verifyDct(await createDct(config, privateAcr(seen, REGISTRY), credentials), { registry: REGISTRY, repository: REPO, tag: 'v1', subject, at: AT });
+    expect(result.outcomes.map((o) => o.ok)).toEqual([true]);
+    expect(seen.filter((s) => s.authorization === basic).map((s) => new URL(s.url).pathname)).toEqual(['/oauth2/token']);
+
+    // A realm on another host never sees them (the answer stays inconclusive, never a deny).
+    const elsewhere: Seen[] = [];
+    const refused = await verifyDct(await createDct(config, privateAcr(elsewhere, 'auth.test'), credentials), { registry: REGISTRY, repository: REPO, tag: 'v1', subject, at: AT });
+    expect(refused.unreachable.map((r) => r.code)).toEqual([DCT_CODES.unreachable]);
+    expect(elsewhere.every((s) => s.authorization !== basic)).toBe(true);
+  });
+
   it('drops the token when the trust server redirects to another origin', async () => {
     const seen: Seen[] = [];
     const scheme = await createDct(config, acr(seen, { redirectSnapshotTo: 'https://cdn.test' }));
