@@ -108,7 +108,9 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const schemeHosts = new Set<string>();
   const schemeEgress = overrides.fetch ?? new EgressPolicy({ clock, named: (host) => named.has(host) || schemeHosts.has(host) }).asFetch();
   const credentials = dockerConfigCredentials(settings.dockerConfigPath);
-  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: schemeFetch(schemeEgress, azureCredential), credentials });
+  // Schemes get the same credentials the registry client presents (Docker config, or the ACR Entra exchange).
+  const schemeCredentials = (host: string) => registry.credentialFor(host);
+  const evidence = await buildEvidence(settings.verificationPolicy, factories, { clock, logger, fetch: schemeFetch(schemeEgress, azureCredential), credentials: schemeCredentials });
   for (const scheme of evidence.schemes) for (const host of scheme.egressHosts?.() ?? []) schemeHosts.add(host.toLowerCase());
   // Registries named by the verification policy's scopes may be contacted too (a cosign- or DCT-only scope).
   const scopes = evidence.verificationPolicy?.document.policies.flatMap((p) => p.registryScopes) ?? [];

@@ -2,6 +2,7 @@ import { BodyReadError, EgressPolicy, discardBody, isAbortError, readBodyLimited
 import type { Clock, FetchLike, HostResolver, Logger } from '../core/index.js';
 import type { AadTokenProvider } from './auth/acr.js';
 import { Authorizer } from './auth/authorizer.js';
+import type { RegistryCredential } from './auth/credential.js';
 import type { CredentialProvider } from './auth/credentials.js';
 import { ACR_HOST_SUFFIXES } from './constants.js';
 import { RegistryError } from './errors.js';
@@ -156,6 +157,17 @@ export class RegistrySession {
       isPlainHttp: this.isPlainHttp,
       realmHosts: options.tokenRealmHosts ?? defaultRealmHosts,
     });
+  }
+
+  /**
+   * The operator's credential for a registry (Docker config, or the app identity's ACR exchange), for schemes that
+   * read the registry's own origin themselves (DCT trust data on ACR). Undefined for a registry not allowed.
+   */
+  async credentialFor(registry: string, signal?: AbortSignal): Promise<RegistryCredential | undefined> {
+    if (!this.allowRegistry(registry)) return undefined;
+    const host = registryApiHost(registry);
+    const origin = new URL(`${this.isPlainHttp(registry) || this.isPlainHttp(host) ? 'http' : 'https'}://${host}`);
+    return this.authorizer.ownOriginCredential(registry, origin, signal);
   }
 
   /** Sends one authorized request; answers 401 challenges once. The caller owns the response body. */

@@ -86,6 +86,15 @@ export class Authorizer {
     });
   }
 
+  /**
+   * The credential this registry's own token endpoint (`<origin>/oauth2/token`, as ACR serves it) accepts: explicit,
+   * or an ACR refresh token from the Entra exchange. For a party that talks to the registry's own origin on its own
+   * (trust data ACR serves from the registry host); the caller must present it to that origin only.
+   */
+  ownOriginCredential(registry: string, apiOrigin: URL, signal?: AbortSignal): Promise<RegistryCredential | undefined> {
+    return this.credentialFor(registry, apiOrigin, { realm: new URL('/oauth2/token', apiOrigin).href, service: apiOrigin.host }, signal);
+  }
+
   /** Explicit credentials win; else Entra ID for ACR hosts; else anonymous. */
   private async credentialFor(registry: string, apiOrigin: URL, challenge: { realm: string; service?: string }, signal?: AbortSignal): Promise<RegistryCredential | undefined> {
     const explicit = await this.settings.credentials?.(registry);

@@ -84,6 +84,25 @@ describe('trust server reads', () => {
     expect(elsewhere.every((s) => s.authorization !== basic)).toBe(true);
   });
 
+  it('trades an ACR refresh token (the Entra exchange) at the registry\'s token endpoint with the OAuth2 form', async () => {
+    const forms: string[] = [];
+    const fetch: FetchLike = async (input, init) => {
+      const url = new URL(input.toString());
+      if (url.pathname === '/oauth2/token') {
+        forms.push(`${init?.method} ${String(init?.body)}`);
+        return Response.json({ access_token: 'pull-token' });
+      }
+      if (new Headers(init?.headers).get('authorization') !== 'Bearer pull-token') {
+        return new Response('', { status: 401, headers: { 'www-authenticate': `Bearer realm="https://${REGISTRY}/oauth2/token",service="${REGISTRY}",scope="repository:${REPO}:pull"` } });
+      }
+      return serve(url);
+    };
+    const scheme = await createDct(config, fetch, async () => ({ kind: 'refresh-token', refreshToken: 'acr-refresh' }));
+    const result = await verifyDct(scheme, { registry: REGISTRY, repository: REPO, tag: 'v1', subject, at: AT });
+    expect(result.outcomes.map((o) => o.ok)).toEqual([true]);
+    expect(forms[0]).toBe(`POST grant_type=refresh_token&refresh_token=acr-refresh&service=${REGISTRY}&scope=repository%3A${REPO}%3Apull`);
+  });
+
   it('drops the token when the trust server redirects to another origin', async () => {
     const seen: Seen[] = [];
     const scheme = await createDct(config, acr(seen, { redirectSnapshotTo: 'https://cdn.test' }));

@@ -153,6 +153,16 @@ describe('registry auth (fake registry)', () => {
       expect(calls).toEqual([]);
     });
 
+    it('hands the exchanged ACR refresh token to a scheme reading the registry\'s own origin (DCT trust data), once', async () => {
+      const calls: string[][] = [];
+      const { client } = await setup({ auth: 'acr' }, { aadCredential: aad(calls), aadRegistries: () => true });
+      const credential = await client.credentialFor(fake.host);
+      expect(credential).toEqual({ kind: 'refresh-token', refreshToken: expect.any(String) });
+      await client.resolve(`${fake.host}/team/app:v1`); // the registry client reuses the same exchange
+      expect(calls).toHaveLength(1);
+      expect(await clientFor(fake, { allowRegistry: () => false }).client.credentialFor(fake.host)).toBeUndefined();
+    });
+
     it('a failing credential is a config error', async () => {
       const failing: AadTokenProvider = { getToken: async () => Promise.reject(new Error('no identity')) };
       const { client } = await setup({ auth: 'acr' }, { aadCredential: failing, aadRegistries: () => true });
