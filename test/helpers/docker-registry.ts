@@ -1,11 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { freePort, killChild, waitUntilAnswering } from './child-process.js';
 import { startTokenServer } from './token-server.js';
 import type { TokenServer } from './token-server.js';
 
@@ -93,7 +91,7 @@ export async function startDockerRegistry(options: DockerRegistryOptions = {}): 
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilReady(`http://${host}/v2/`, child, options.readyTimeoutMs ?? 10_000);
+    await waitUntilAnswering(`http://${host}/v2/`, child, options.readyTimeoutMs ?? 10_000, [200, 401]);
   } catch (error) {
     await stop();
     throw new Error(`docker-registry did not start: ${(error as Error).message}\n${output}`, { cause: error });
@@ -115,38 +113,4 @@ function htpasswdLine(username: string, password: string): string {
   const result = spawnSync(binary, ['-Bbn', username, password], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`htpasswd failed: ${result.stderr}`);
   return result.stdout.trim() + '\n';
-}
-
-/** Asks the OS for a free loopback port (tiny race before the registry binds it; acceptable in tests). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      await response.body?.cancel();
-      if (response.status === 200 || response.status === 401) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
-}
-
-async function killChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './docker-registry.js';
+import { freePort, killChild, waitUntilAnswering } from './child-process.js';
 
 /**
  * Runs Debian's `notary-server` (0.7) on a free 127.0.0.1 port: plain HTTP, in-memory storage, local signing
@@ -45,35 +44,10 @@ export async function startNotaryServer(): Promise<NotaryServer> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitHealthy(`${url}/_notary_server/health`, child, 10_000);
+    await waitUntilAnswering(`${url}/_notary_server/health`, child, 10_000);
   } catch (error) {
     await stop();
     throw new Error(`notary-server did not start: ${(error as Error).message}\n${output}`, { cause: error });
   }
   return { url, output: () => output, stop };
-}
-
-async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      await response.body?.cancel();
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
-}
-
-async function killChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -12,7 +12,8 @@ import { createServices, loadSettings, setServices } from '../../shared/config/i
 import { startLocalHost, type LocalHost } from '../../host/server.js';
 import type { Descriptor } from '../../shared/oci/index.js';
 import type { Verdict } from '../../shared/verdict/index.js';
-import { dockerRegistryAvailable, freePort, startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry.js';
+import { dockerRegistryAvailable, startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry.js';
+import { freePort } from '../helpers/child-process.js';
 import { createNotaryClient, type NotaryClient } from '../helpers/notary-client.js';
 import { notaryAvailable, startNotaryServer, type NotaryServer } from '../helpers/notary-server.js';
 import { getManifest, pushRandomImage } from '../helpers/oci-push.js';

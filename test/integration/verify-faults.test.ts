@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, silentLogger } from '../../shared/core/index.js';
 import { createServices, loadSettings, type Services } from '../../shared/config/index.js';
-import { dockerRegistryAvailable, freePort } from '../helpers/docker-registry.js';
+import { dockerRegistryAvailable } from '../helpers/docker-registry.js';
+import { freePort } from '../helpers/child-process.js';
 import { startFaultProxy, type Fault, type FaultProxy } from '../helpers/fault-proxy.js';
 import { startSignedRegistry, type SignedRegistry } from '../helpers/signed-registry.js';
 
