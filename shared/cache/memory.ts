@@ -72,6 +72,10 @@ export class MemoryResultCache implements ResultCache {
   }
 
   async get(key: CacheKey, at: Date): Promise<CachedVerdict | undefined> {
+    return this.peek(key, at);
+  }
+
+  peek(key: CacheKey, at: Date): CachedVerdict | undefined {
     const id = toMemoryKey(key);
     const entry = this.entries.get(id);
     if (entry === undefined) return undefined;

@@ -33,6 +33,11 @@ export interface DuePage {
 export interface ResultCache {
   /** Returns the entry unless it is missing or expired at `at`. */
   get(key: CacheKey, at: Date): Promise<CachedVerdict | undefined>;
+  /**
+   * Optional. The entry when this tier holds it in process memory, answered with no I/O and no await (the warm
+   * admission path). Undefined is not a miss: it only means "ask get()".
+   */
+  peek?(key: CacheKey, at: Date): CachedVerdict | undefined;
   put(entry: CachedVerdict): Promise<void>;
   /** Removes one verdict (the re-check drops entries it will not renew, so they stop being due). */
   delete(key: CacheKey): Promise<void>;

@@ -31,6 +31,13 @@ export class TieredResultCache implements ResultCache {
     return undefined;
   }
 
+  /** A hit of the first tier, if it can answer from memory; lower tiers are only asked by get(). */
+  peek(key: CacheKey, at: Date): CachedVerdict | undefined {
+    const hit = this.tiers[0]?.peek?.(key, at);
+    if (hit !== undefined) this.options.onLookup?.(this.options.names?.[0] ?? 'tier0', true);
+    return hit;
+  }
+
   async put(entry: CachedVerdict): Promise<void> {
     await Promise.all(this.tiers.map((tier) => tier.put(entry)));
   }
