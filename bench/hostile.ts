@@ -63,7 +63,7 @@ export async function measureHostile(services: Services, fixture: BenchFixture, 
     for (let i = 0; i < options.admissions; i++) {
       const image = warm[i % warm.length] as BenchImage;
       const start = performance.now();
-      const answer = await answerProviderRequest([image.pinned], { kind: 'verify' }, { service: services.verification }, AbortSignal.timeout(options.deadlineMs));
+      const answer = await answerProviderRequest([image.pinned], { kind: 'verify' }, { service: services.verification }, { signal: AbortSignal.timeout(options.deadlineMs) });
       const ms = performance.now() - start;
       latencies.push(ms);
       const item = answer.response.items[0];

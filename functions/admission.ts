@@ -4,7 +4,7 @@ import {
   ADMISSION_DEFAULTS, admit, answerBudgetMs, createWebhookAuth, parseAdmissionReview, parseWebhookTimeout,
   resolveAdmissionPolicy, toAdmissionReview,
 } from '../shared/admission/index.js';
-import { deadlineSignal, silentLogger, systemClock } from '../shared/core/index.js';
+import { Deadline, silentLogger, systemClock } from '../shared/core/index.js';
 import { readJsonBody } from '../shared/http/index.js';
 import { authInput, type AdmissionHandlerDeps } from './admission-deps.js';
 import { gateAdmission } from './admission-gate.js';
@@ -30,10 +30,14 @@ export function makeAdmissionHandler(deps: AdmissionHandlerDeps, options: { pin:
   return guardHttp(async (request) => {
     auth.authorize(authInput(request));
     // The clock for the deadline starts before the body is read: the API server's timeout covers the whole call.
-    const signal = deadlineSignal(answerBudgetMs(parseWebhookTimeout(request.query.get('timeout')), { safetyMarginMs: policy.safetyMarginMs }));
-    const review = parseAdmissionReview(await readJsonBody(request, { maxBytes, schema: anyJson }));
-    const response = await admit(review, { service: deps.verification, logger }, { policy, signal, pin: options.pin });
-    return { status: 200, jsonBody: toAdmissionReview(response) };
+    const deadline = new Deadline(answerBudgetMs(parseWebhookTimeout(request.query.get('timeout')), { safetyMarginMs: policy.safetyMarginMs }));
+    try {
+      const review = parseAdmissionReview(await readJsonBody(request, { maxBytes, schema: anyJson }));
+      const response = await admit(review, { service: deps.verification, logger }, { policy, deadline, pin: options.pin });
+      return { status: 200, jsonBody: toAdmissionReview(response) };
+    } finally {
+      deadline.dispose();
+    }
   });
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import {
   ADMISSION_DEFAULTS, answerProviderRequest, createWebhookAuth, parseProviderRequest, resolveAdmissionPolicy, type ProviderKind,
 } from '../shared/admission/index.js';
-import { deadlineSignal, silentLogger, systemClock } from '../shared/core/index.js';
+import { Deadline, silentLogger, systemClock } from '../shared/core/index.js';
 import { readJsonBody } from '../shared/http/index.js';
 import { authInput, type AdmissionHandlerDeps } from './admission.js';
 import { gateAdmission } from './admission-gate.js';
@@ -28,9 +28,13 @@ export function makeGatekeeperHandler(deps: AdmissionHandlerDeps, kind: Provider
   const maxBytes = deps.settings.maxBodyBytes ?? ADMISSION_DEFAULTS.maxBodyBytes;
   return guardHttp(async (request) => {
     auth.authorize(authInput(request));
-    const signal = deadlineSignal(deadlineMs);
-    const keys = parseProviderRequest(await readJsonBody(request, { maxBytes, schema: anyJson }));
-    return { status: 200, jsonBody: await answerProviderRequest(keys, provider, { service: deps.verification, logger }, signal) };
+    const deadline = new Deadline(deadlineMs);
+    try {
+      const keys = parseProviderRequest(await readJsonBody(request, { maxBytes, schema: anyJson }));
+      return { status: 200, jsonBody: await answerProviderRequest(keys, provider, { service: deps.verification, logger }, deadline) };
+    } finally {
+      deadline.dispose();
+    }
   });
 }
 

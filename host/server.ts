@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { HttpResponseInit } from '@azure/functions';
-import { HttpRequest, InvocationContext } from './functions-runtime.js';
+import { InvocationContext } from './functions-runtime.js';
+import { LocalHttpRequest } from './local-request.js';
 import type { FunctionDefinition } from '../functions/definition.js';
 import type { Logger } from '../shared/core/index.js';
 import { problemResponse } from '../shared/http/index.js';
@@ -86,13 +87,7 @@ async function handle(options: LocalHostOptions, req: IncomingMessage, res: Serv
   if ('allow' in match) return send(res, methodNotAllowed(method, match.allow));
   const body = method === 'GET' || method === 'HEAD' ? new Uint8Array() : await readBody();
   if (body === 'too-large') return send(res, problemResponse(413, 'ERR_BODY_TOO_LARGE', 'request body too large'));
-  const request = new HttpRequest({
-    method,
-    url: url.toString(),
-    headers: flattenHeaders(req.headers),
-    params: match.params,
-    body: { bytes: body },
-  });
+  const request = new LocalHttpRequest({ method, url: url.toString(), headers: flattenHeaders(req.headers), params: match.params, body });
   const context = new InvocationContext({ invocationId: randomUUID(), functionName: match.definition.name, logHandler: logHandler(options.logger) });
   send(res, await match.definition.handler(request, context));
 }

@@ -29,7 +29,7 @@ export async function pinCommand(files: string[], flags: PinFlags, io: CliIo): P
     const checked = [...new Set(sites.map((s) => s.image))].map((image) => checkImage(image));
     const registries = [...new Set(checked.flatMap((image) => (image.ok ? [image.name.split('/')[0] as string] : [])))];
     const service = checked.some((image) => image.ok) ? (await cliServices(flags, io, registries)).verification : neverAsked;
-    const verdicts = await verifyImages(checked, service, { signal: new AbortController().signal }); // a pipeline sets its own timeout
+    const verdicts = await verifyImages(checked, service, { deadline: { signal: new AbortController().signal } }); // a pipeline sets its own timeout
     const report = buildReport(sites, found.flatMap((f) => f.problems), verdicts);
     const problem = configProblemIn(report.entries.filter((e) => e.decision === 'inconclusive').flatMap((e) => e.reasons));
     if (problem !== undefined) throw new CliError(problem);

@@ -19,8 +19,8 @@ export interface AdmitDeps {
 export interface AdmitOptions {
   /** Required. */
   policy: AdmissionPolicy;
-  /** Required. Fires at the answer deadline (see answerBudgetMs). */
-  signal: AbortSignal;
+  /** Required. Its signal fires at the answer deadline (see answerBudgetMs); read only if an image has to wait. */
+  deadline: { readonly signal: AbortSignal };
   /** Optional. Add a JSON Patch pinning every verified image to its digest (mutating webhook). Default: false. */
   pin?: boolean;
 }
@@ -63,7 +63,7 @@ export async function admit(request: AdmissionRequest, deps: AdmitDeps, options:
       failures.push({ subject: 'object', codes: [REASON.tooManyImages], message: `${candidates.length} images, over the limit of ${MAX_IMAGES_PER_REVIEW}` });
     } else {
       const toVerify = candidates.filter((image) => !(image.ok && matchingPattern(policy.allowImages, image.name)));
-      verdicts = await verifyImages(toVerify, deps.service, { signal: options.signal, logger });
+      verdicts = await verifyImages(toVerify, deps.service, { deadline: options.deadline, logger });
       for (const verdict of verdicts.values()) classify(verdict, policy, failures, warnings);
     }
   }

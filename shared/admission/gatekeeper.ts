@@ -43,13 +43,13 @@ export interface ProviderDeps {
  * Answers a batch of keys with exactly one item per key, in order, whatever happens: malformed or duplicate keys, Ratify's
  * `[namespace]` prefix, service errors, the deadline, even a bug here (then every key carries an error and systemError is set).
  */
-export async function answerProviderRequest(keys: readonly unknown[], provider: ProviderKind, deps: ProviderDeps, signal: AbortSignal): Promise<ProviderResponse> {
+export async function answerProviderRequest(keys: readonly unknown[], provider: ProviderKind, deps: ProviderDeps, deadline: { readonly signal: AbortSignal }): Promise<ProviderResponse> {
   const logger = deps.logger ?? silentLogger;
   let items: ProviderItem[];
   let systemError = '';
   try {
     const parsed = keys.map((key, index) => parseKey(key, index));
-    const verdicts = await verifyImages(parsed.flatMap((entry) => (entry.image?.ok ? [entry.image] : [])), deps.service, { signal, logger });
+    const verdicts = await verifyImages(parsed.flatMap((entry) => (entry.image?.ok ? [entry.image] : [])), deps.service, { deadline, logger });
     items = parsed.map((entry) => itemFor(entry, verdicts, provider));
   } catch (error) {
     logger.log('error', 'gatekeeper.failed', { message: error instanceof Error ? error.message : String(error), keys: keys.length });

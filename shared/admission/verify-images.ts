@@ -17,8 +17,11 @@ export interface ImageVerdict {
 }
 
 export interface VerifyImagesOptions {
-  /** Required. Fires at the answer deadline: verification is aborted and anything pending becomes inconclusive. */
-  signal: AbortSignal;
+  /**
+   * Required. Its signal fires at the answer deadline: verification is aborted and anything pending becomes
+   * inconclusive. Read only when an image has to wait (a core Deadline makes its timer then); `{ signal }` also fits.
+   */
+  deadline: { readonly signal: AbortSignal };
   /** Optional. Default: silent. */
   logger?: Logger;
   /** Optional. Distinct images verified at once. Default: MAX_SUBJECTS_IN_FLIGHT (8). */
@@ -39,13 +42,20 @@ export async function verifyImages(
 ): Promise<Map<string, ImageVerdict>> {
   const unique = [...new Map(images.map((image) => [image.image, image])).values()];
   const settled = new Map<string, ImageVerdict>();
-  const slots = new Semaphore(options.concurrency ?? MAX_SUBJECTS_IN_FLIGHT);
-  const tasks = unique.map(async (image) => {
-    if (!image.ok) return void settled.set(image.image, invalid(image));
-    const result = await slots.run(() => verifyOne(image, service, options), options.signal).catch(() => undefined);
-    if (result !== undefined && !options.signal.aborted) settled.set(image.image, result);
-  });
-  await untilAborted(Promise.all(tasks), options.signal);
+  const waiting: (CheckedImage & { ok: true })[] = [];
+  for (const image of unique) {
+    if (!image.ok) settled.set(image.image, invalid(image));
+    else if (!settleFromMemory(image, service, settled)) waiting.push(image);
+  }
+  if (waiting.length > 0) {
+    const signal = options.deadline.signal;
+    const slots = new Semaphore(options.concurrency ?? MAX_SUBJECTS_IN_FLIGHT);
+    const tasks = waiting.map(async (image) => {
+      const result = await slots.run(() => verifyOne(image, service, signal, options.logger), signal).catch(() => undefined);
+      if (result !== undefined && !signal.aborted) settled.set(image.image, result);
+    });
+    await untilAborted(Promise.all(tasks), signal);
+  }
   const results = new Map<string, ImageVerdict>();
   for (const image of unique) {
     results.set(image.image, settled.get(image.image) ?? deadline(image.image));
@@ -55,18 +65,30 @@ export async function verifyImages(
   return results;
 }
 
-async function verifyOne(image: CheckedImage & { ok: true }, service: VerificationService, options: VerifyImagesOptions): Promise<ImageVerdict> {
+/** A verdict the service knows from memory settles the image with no await (a warm review is a lookup). */
+function settleFromMemory(image: CheckedImage & { ok: true }, service: VerificationService, settled: Map<string, ImageVerdict>): boolean {
+  let verdict: Verdict | undefined;
   try {
-    const verdict = await service.verify(image.image, { signal: options.signal });
+    verdict = service.cached?.(image.image);
+  } catch {
+    return false; // verify() answers instead, errors included
+  }
+  if (verdict !== undefined) settled.set(image.image, fromVerdict(image, verdict));
+  return verdict !== undefined;
+}
+
+async function verifyOne(image: CheckedImage & { ok: true }, service: VerificationService, signal: AbortSignal, logger: Logger | undefined): Promise<ImageVerdict> {
+  try {
+    const verdict = await service.verify(image.image, { signal });
     return fromVerdict(image, verdict);
   } catch (error) {
-    if (options.signal.aborted && (isAbortError(error) || isAbortError(options.signal.reason))) return deadline(image.image);
+    if (signal.aborted && (isAbortError(error) || isAbortError(signal.reason))) return deadline(image.image);
     if (isAppError(error)) {
       const decision: Decision = error.kind === 'invalid-input' || error.kind === 'verification-failed' ? 'deny' : 'inconclusive';
       const message = error.kind === 'internal' ? 'internal error' : error.message;
       return { image: image.image, decision, reasons: [{ code: error.code, message }] };
     }
-    options.logger?.log('error', 'admission.verify-threw', { image: image.image, message: error instanceof Error ? error.message : String(error) });
+    logger?.log('error', 'admission.verify-threw', { image: image.image, message: error instanceof Error ? error.message : String(error) });
     return { image: image.image, decision: 'inconclusive', reasons: [{ code: REASON.verifyFailed, message: 'verification failed unexpectedly' }] };
   }
 }

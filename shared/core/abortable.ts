@@ -34,3 +34,33 @@ export function deadlineSignal(ms: number): AbortSignal {
   setMaxListeners(MAX_DEADLINE_WAITERS, signal);
   return signal;
 }
+
+/**
+ * A request's deadline whose AbortSignal (a timer, ~10 µs to make) is made only when something has to wait for it:
+ * a warm admission answered from memory never pays for one. The clock starts at construction; the signal aborts
+ * with a TimeoutError at the same instant, however late it is first asked for. dispose() stops the timer.
+ */
+export class Deadline {
+  private readonly endsAt: number;
+  private controller: AbortController | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(ms: number) {
+    this.endsAt = performance.now() + ms;
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller) return this.controller.signal;
+    const controller = (this.controller = new AbortController());
+    setMaxListeners(MAX_DEADLINE_WAITERS, controller.signal);
+    const fire = () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    const remaining = this.endsAt - performance.now();
+    if (remaining <= 0) fire();
+    else this.timer = setTimeout(fire, remaining).unref();
+    return controller.signal;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}

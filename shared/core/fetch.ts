@@ -14,6 +14,8 @@ export class BodyReadError extends AppError {}
 export interface BodySource {
   headers: Headers;
   body: ReadableStream<Uint8Array> | null;
+  /** Optional. The whole body, already in memory (the local host's requests): read without a stream. */
+  readonly bufferedBody?: Uint8Array;
 }
 
 /**
@@ -22,6 +24,11 @@ export interface BodySource {
  * A declared Content-Length above the limit is refused before reading.
  */
 export async function readBodyLimited(response: BodySource, maxBytes: number): Promise<Buffer> {
+  const buffered = response.bufferedBody;
+  if (buffered !== undefined) {
+    if (buffered.byteLength > maxBytes) throw tooLarge(maxBytes);
+    return Buffer.from(buffered.buffer, buffered.byteOffset, buffered.byteLength);
+  }
   const declared = response.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) {
     await response.body?.cancel().catch(() => undefined);

@@ -7,7 +7,7 @@ export type { FetchLike, BodySource } from './fetch.js';
 export { silentLogger, jsonLogger, memoryLogger } from './logger.js';
 export type { Logger, LogLevel } from './logger.js';
 export { SingleFlight } from './singleflight.js';
-export { deadlineSignal, untilAborted } from './abortable.js';
+export { Deadline, deadlineSignal, untilAborted } from './abortable.js';
 export { RefreshingMap } from './refreshing.js';
 export type { Timed, RefreshingOptions } from './refreshing.js';
 export { EgressPolicy, EgressError, unpolicedEgress } from './egress.js';

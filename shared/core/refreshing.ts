@@ -46,19 +46,26 @@ export class RefreshingMap<V> {
    * shared refresh is awaited (and its error thrown). `refresh` is called at most once at a time per key.
    */
   async getOrRefresh(key: string, nowMs: number, refresh: () => Promise<Timed<V>>): Promise<V> {
-    const entry = this.usable(key, nowMs);
-    if (entry && nowMs < entry.freshUntil) return entry.value;
-    if (entry) {
-      if (nowMs >= entry.retryAt && !this.flights.has(key)) {
-        this.flight(key, refresh).catch((error: unknown) => {
-          const current = this.entries.get(key);
-          if (current) current.retryAt = nowMs + this.retryAfterMs;
-          this.options.onBackgroundError?.(key, error);
-        });
-      }
-      return entry.value;
-    }
+    const usable = this.usableOrRefresh(key, nowMs, refresh);
+    if (usable) return usable.value;
     return (await this.flight(key, refresh)).value;
+  }
+
+  /**
+   * getOrRefresh without the wait: the usable value (a stale one also starts the one background refresh), or
+   * undefined — and nothing started — when a caller would have to wait for a refresh.
+   */
+  usableOrRefresh(key: string, nowMs: number, refresh: () => Promise<Timed<V>>): { value: V } | undefined {
+    const entry = this.usable(key, nowMs);
+    if (entry === undefined) return undefined;
+    if (nowMs >= entry.freshUntil && nowMs >= entry.retryAt && !this.flights.has(key)) {
+      this.flight(key, refresh).catch((error: unknown) => {
+        const current = this.entries.get(key);
+        if (current) current.retryAt = nowMs + this.retryAfterMs;
+        this.options.onBackgroundError?.(key, error);
+      });
+    }
+    return entry;
   }
 
   /** The value if it is still usable, without refreshing anything. */

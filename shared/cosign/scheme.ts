@@ -90,6 +90,13 @@ export class CosignScheme implements EvidenceScheme {
     return this.fingerprintValue;
   }
 
+  /** The fingerprint unless a Key Vault key is due for a re-read (then fingerprint() starts it). */
+  currentFingerprint(): string | undefined {
+    const now = this.deps.clock.now().getTime();
+    const due = this.roots.some((root) => root.kind === 'keyed' && root.keyVault !== undefined && now - root.keyVault.loadedAt >= root.keyVault.refreshMs);
+    return due ? undefined : this.fingerprintValue;
+  }
+
   async verify(request: SchemeRequest): Promise<SchemeResult> {
     await this.refreshDue();
     const roots = request.trustRoots.length === 0 ? this.roots : this.roots.filter((root) => request.trustRoots.includes(root.name));

@@ -60,6 +60,10 @@ export class DctScheme implements EvidenceScheme {
     return Promise.resolve(this.fingerprintValue);
   }
 
+  currentFingerprint(): string {
+    return this.fingerprintValue;
+  }
+
   async verify(request: SchemeRequest): Promise<SchemeResult> {
     const gun = gunOf(request.repository);
     const roots = this.config.trustRoots.filter((root) => (request.trustRoots.length === 0 ? covers(root, gun) : request.trustRoots.includes(root.name)));

@@ -46,15 +46,22 @@ export interface NotarySchemeOptions {
  */
 export function createNotaryScheme(options: NotarySchemeOptions): EvidenceScheme {
   const policyFingerprint = fingerprintPolicy(options.policy);
+  // Hashed only when the stores' fingerprint changed: every verification asks, the stores rarely change.
+  let last: { stores: string; value: string } | undefined;
+  const combine = (stores: string): string => {
+    if (last?.stores !== stores) last = { stores, value: createHash('sha256').update(`${policyFingerprint}\n${stores}`).digest('hex').slice(0, 32) };
+    return last.value;
+  };
   return {
     name: NOTARY_SCHEME,
     trustRootNames: () => options.policy.trustPolicies.map((s) => s.name),
     plan: (repository) => planFor(options.policy, `${repository.registry}/${repository.repository}`),
     verify: (request) => verifyNotary(options, request),
     evidenceSubject: (pushed) => signatureSubjectDigest(pushed.json),
-    fingerprint: async () => {
-      const stores = await options.trustStore.fingerprint();
-      return createHash('sha256').update(`${policyFingerprint}\n${stores}`).digest('hex').slice(0, 32);
+    fingerprint: async () => combine(await options.trustStore.fingerprint()),
+    currentFingerprint: () => {
+      const stores = options.trustStore.currentFingerprint?.();
+      return stores === undefined ? undefined : combine(stores);
     },
   };
 }

@@ -90,6 +90,11 @@ export interface EvidenceScheme {
   /** Fingerprint of trust configuration and material (part of every cache key); memoised, cheap when nothing changed. */
   fingerprint(): Promise<string>;
   /**
+   * Optional. What fingerprint() would answer right now when that needs no I/O and no refresh is due; undefined
+   * otherwise. Without it a scheme's verdicts are still cached, but every hit awaits fingerprint().
+   */
+  currentFingerprint?(): string | undefined;
+  /**
    * Optional. When `pushed` is this scheme's evidence, the digest of the subject it speaks for (verify-on-push then
    * re-verifies that subject, so an image pushed before its signature is not stuck with "unsigned"); else undefined.
    * No network and no trust decision: verification decides.

@@ -38,4 +38,16 @@ export class CompositeTrustStore implements TrustStore {
     if (this.combined?.prints !== prints) this.combined = { prints, value: createHash('sha256').update(prints).digest('hex') };
     return this.combined.value;
   }
+
+  /** The combined fingerprint when every member knows its own without I/O and none changed since the last one. */
+  currentFingerprint(): string | undefined {
+    const prints: string[] = [];
+    for (const store of this.stores) {
+      const print = store.currentFingerprint?.();
+      if (print === undefined) return undefined;
+      prints.push(print);
+    }
+    const joined = prints.join('\n');
+    return this.combined?.prints === joined ? this.combined.value : undefined;
+  }
 }

@@ -111,6 +111,10 @@ export class FileTrustStore implements TrustStore {
     return this.fingerprints.getOrRefresh(FINGERPRINT_KEY, this.nowMs(), () => this.timed(this.scan()));
   }
 
+  currentFingerprint(): string | undefined {
+    return this.fingerprints.fresh(FINGERPRINT_KEY, this.nowMs());
+  }
+
   /** Looks at the disk now (every store and the fingerprint) and waits for it; for timers and tests. */
   async refresh(): Promise<void> {
     await this.fingerprints.refreshNow(FINGERPRINT_KEY, () => this.timed(this.scan()));

@@ -51,4 +51,8 @@ export class InlineTrustStore implements TrustStore {
   async fingerprint(): Promise<string> {
     return this.print;
   }
+
+  currentFingerprint(): string {
+    return this.print;
+  }
 }

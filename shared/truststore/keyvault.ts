@@ -107,6 +107,11 @@ export class KeyVaultTrustStore implements TrustStore {
     return (await this.current()).fingerprint;
   }
 
+  currentFingerprint(): string | undefined {
+    const fresh = this.snapshot !== undefined && this.clock.now().getTime() < this.nextRefreshAtMs;
+    return fresh ? this.snapshot?.fingerprint : undefined;
+  }
+
   /**
    * Re-reads Key Vault now. On failure the previous snapshot stays in use (logged); with no previous
    * snapshot it throws ERR_TRUST_STORE_UNAVAILABLE, and lookups repeat that error until retryAfterFailureMs.

@@ -17,4 +17,9 @@ export interface TrustStore {
    * so verdict caches keyed by it never serve a verdict made with other trust material.
    */
   fingerprint(): Promise<string>;
+  /**
+   * Optional. What fingerprint() would answer right now when that needs no I/O and no re-check is due; undefined
+   * otherwise (then callers ask fingerprint()). Lets a cache hit be answered without an await.
+   */
+  currentFingerprint?(): string | undefined;
 }

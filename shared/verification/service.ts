@@ -5,7 +5,7 @@ import { isDigest, Reference, type Descriptor } from '../oci/index.js';
 import type { EvidenceScheme, PushedManifest } from '../scheme/index.js';
 import type { Metrics } from '../telemetry/index.js';
 import type { VerificationPolicyDocument } from '../verification-policy/index.js';
-import { admit, type Admitted } from './admit.js';
+import { admit, type Admitted, type Decided } from './admit.js';
 import { REASON } from './codes.js';
 import type { Evaluation } from './combine.js';
 import { evaluate } from './evaluate.js';
@@ -48,6 +48,8 @@ export interface VerificationServiceOptions {
 
 const NEVER = new AbortController().signal;
 const DEFAULT_COLD_LIMITS = { concurrency: 32, maxQueue: 1024 };
+/** References whose pre-network answer (parse, requirement, plans, allowlist) is remembered; all of it is configuration. */
+const ADMITTED_MEMO_ENTRIES = 4096;
 
 /** What one decision learnt on the way, for metrics. */
 interface DecisionFacts {
@@ -62,6 +64,9 @@ export class DefaultVerificationService implements VerificationService {
   private readonly lifetimes: VerdictLifetimes;
   private readonly schemes: ReadonlyMap<string, EvidenceScheme>;
   private readonly cold: Semaphore;
+  private readonly admittedMemo = new Map<string, Admitted | Decided>();
+  /** The combined fingerprint and the scheme fingerprints it was hashed from. */
+  private combined: { parts: string; value: string } | undefined;
 
   constructor(private readonly options: VerificationServiceOptions) {
     this.tags = new TagCache(options.tagCacheSeconds * 1000);
@@ -74,9 +79,27 @@ export class DefaultVerificationService implements VerificationService {
   /** Fingerprint of every scheme's trust configuration and material, and of the verification policy: part of every cache key. */
   async fingerprint(): Promise<string> {
     const parts = await Promise.all([...this.schemes.values()].map(async (s) => `${s.name}=${await s.fingerprint()}`));
-    parts.sort();
-    parts.push(`policy=${this.options.verificationPolicy?.fingerprint ?? 'default'}`);
-    return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+    return this.combine(parts);
+  }
+
+  /** fingerprint() when every scheme knows its own without I/O; else undefined. */
+  private currentFingerprint(): string | undefined {
+    const parts: string[] = [];
+    for (const scheme of this.schemes.values()) {
+      const print = scheme.currentFingerprint?.();
+      if (print === undefined) return undefined;
+      parts.push(`${scheme.name}=${print}`);
+    }
+    return this.combine(parts);
+  }
+
+  /** Hashed only when a part changed: every verification asks, trust material rarely changes. */
+  private combine(schemeParts: string[]): string {
+    schemeParts.sort();
+    schemeParts.push(`policy=${this.options.verificationPolicy?.fingerprint ?? 'default'}`);
+    const parts = schemeParts.join('\n');
+    if (this.combined?.parts !== parts) this.combined = { parts, value: createHash('sha256').update(parts).digest('hex').slice(0, 32) };
+    return this.combined.value;
   }
 
   /** The subject digest a pushed manifest is evidence for, as the first configured scheme that recognises it says. */
@@ -89,25 +112,76 @@ export class DefaultVerificationService implements VerificationService {
   }
 
   async verify(reference: string, options: VerifyOptions = {}): Promise<Verdict> {
-    const metrics = this.options.metrics;
-    if (!metrics) return this.decide(reference, options, {});
     const started = performance.now();
     const facts: DecisionFacts = {};
-    const verdict = await this.decide(reference, options, facts);
+    const known = options.requirePlatforms === undefined && !options.bypassCache ? this.fromMemory(reference, facts) : undefined;
+    const verdict = known ?? (await this.decide(reference, options, facts));
+    this.record(verdict, options.source ?? 'request', started, facts);
+    return verdict;
+  }
+
+  cached(reference: string): Verdict | undefined {
+    const started = performance.now();
+    const facts: DecisionFacts = {};
+    const verdict = this.fromMemory(reference, facts);
+    if (verdict) this.record(verdict, 'request', started, facts);
+    return verdict;
+  }
+
+  private record(verdict: Verdict, source: NonNullable<VerifyOptions['source']>, started: number, facts: DecisionFacts): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
     const reason = verdict.decision === 'allow' ? undefined : verdict.reasons[0]?.code;
-    metrics.verdict(verdict.decision, reason, options.source ?? 'request');
+    metrics.verdict(verdict.decision, reason, source);
     metrics.verificationLatency(performance.now() - started, verdict.decision, facts.cached === true);
     if (facts.registryError) metrics.registryError(facts.registryError.registry, facts.registryError.code);
-    return verdict;
+  }
+
+  /**
+   * What decide() answers without waiting for anything: a pre-network decision, or a memory-tier hit for a digest or
+   * a usable tag resolution under the current fingerprint (a stale resolution starts its one background refresh, as
+   * decide() does). Undefined whenever decide() would await: then decide() answers, the same way.
+   */
+  private fromMemory(reference: string, facts: DecisionFacts): Verdict | undefined {
+    const at = this.options.clock.now();
+    const admitted = this.admitted(reference);
+    if (!('ref' in admitted)) return this.decided(at, reference, admitted);
+    const peek = this.options.cache?.peek?.bind(this.options.cache);
+    const fingerprint = peek ? this.currentFingerprint() : undefined;
+    if (peek === undefined || fingerprint === undefined) return undefined;
+    const { ref } = admitted;
+    if (ref.digest) {
+      const hit = peek({ registry: ref.registry, repository: ref.repository, digest: ref.digest, fingerprint }, at);
+      if (hit) facts.cached = true;
+      return hit && { ...hit.verdict, subject: { ...hit.verdict.subject, reference } };
+    }
+    const clock = this.options.clock;
+    const descriptor = this.tags.usable(ref.toString(), () => clock.now().getTime(), () => this.options.registry.resolve(ref, {}));
+    if (descriptor === undefined) return undefined;
+    const hit = peek({ registry: ref.registry, repository: ref.repository, digest: descriptor.digest, fingerprint }, at);
+    if (hit) facts.cached = true;
+    return hit && { ...hit.verdict, subject: { reference, digest: descriptor.digest, mediaType: descriptor.mediaType } };
+  }
+
+  /** admit() remembered per reference text: it reads only the reference and configuration fixed for this service. */
+  private admitted(reference: string): Admitted | Decided {
+    const known = this.admittedMemo.get(reference);
+    if (known !== undefined) return known;
+    const admitted = admit(reference, { schemes: this.schemes, document: this.options.verificationPolicy?.document, allowRegistry: this.options.allowRegistry });
+    if (this.admittedMemo.size >= ADMITTED_MEMO_ENTRIES) this.admittedMemo.delete(this.admittedMemo.keys().next().value as string);
+    this.admittedMemo.set(reference, admitted);
+    return admitted;
+  }
+
+  private decided(at: Date, reference: string, decided: Decided): Verdict {
+    const subject = { reference, ...(decided.digest ? { digest: decided.digest } : {}) };
+    return this.verdict(at, subject, decided.decision, decided.reasons, decided.policy);
   }
 
   private async decide(reference: string, options: VerifyOptions, facts: DecisionFacts): Promise<Verdict> {
     const at = this.options.clock.now();
-    const admitted = admit(reference, { schemes: this.schemes, document: this.options.verificationPolicy?.document, allowRegistry: this.options.allowRegistry });
-    if (!('ref' in admitted)) {
-      const subject = { reference, ...(admitted.digest ? { digest: admitted.digest } : {}) };
-      return this.verdict(at, subject, admitted.decision, admitted.reasons, admitted.policy);
-    }
+    const admitted = this.admitted(reference);
+    if (!('ref' in admitted)) return this.decided(at, reference, admitted);
     const { ref, policy } = admitted;
     const signal = options.signal ?? NEVER;
     const fingerprint = await this.fingerprint();

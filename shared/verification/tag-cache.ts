@@ -47,13 +47,21 @@ export class TagCache {
    * `nowMs` is read once per call: pass a function so a slow refresh stores its answer at the instant it arrived.
    */
   async getOrRefresh(reference: string, now: () => number, refresh: () => Promise<Descriptor>): Promise<Descriptor> {
-    const load = async () => {
+    return this.map.getOrRefresh(reference, now(), this.loader(now, refresh));
+  }
+
+  /** getOrRefresh without the wait: the usable descriptor (a stale one starts the background refresh), else undefined. */
+  usable(reference: string, now: () => number, refresh: () => Promise<Descriptor>): Descriptor | undefined {
+    return this.map.usableOrRefresh(reference, now(), this.loader(now, refresh))?.value;
+  }
+
+  private loader(now: () => number, refresh: () => Promise<Descriptor>) {
+    return async () => {
       const descriptor = await refresh();
       const at = now();
       const freshUntil = at + this.ttlMs;
       return { value: descriptor, freshUntil, usableUntil: this.ttlMs > 0 ? freshUntil + this.maxStaleMs : at, storedAt: at };
     };
-    return this.map.getOrRefresh(reference, now(), load);
   }
 
   get(reference: string, nowMs: number): Descriptor | undefined {

@@ -18,4 +18,10 @@ export interface VerifyOptions {
 
 export interface VerificationService {
   verify(reference: string, options?: VerifyOptions): Promise<Verdict>;
+  /**
+   * Optional. The verdict verify() would give when it is known from memory alone (a decision made before any network
+   * call, or a cached verdict under the current trust configuration), answered with no I/O and no await; undefined
+   * when verify() would have to wait for something. Admission asks this first, so a warm review is a lookup.
+   */
+  cached?(reference: string): Verdict | undefined;
 }

@@ -310,7 +310,7 @@ describe('hostile registries and signers (issue 9)', () => {
     it('a Gatekeeper request with 1,000 keys verifies at most 256, never more than 8 at once, without stalling the loop', async () => {
       const service = new DigestFakeService();
       const keys = Array.from({ length: 1_000 }, (_, i) => `registry.example/app${i}:v1`);
-      const { result, maxDelayMs } = await withLoopDelay(() => answerProviderRequest(keys, { kind: 'verify' }, { service }, AbortSignal.timeout(60_000)));
+      const { result, maxDelayMs } = await withLoopDelay(() => answerProviderRequest(keys, { kind: 'verify' }, { service }, { signal: AbortSignal.timeout(60_000) }));
       expect(result.response.items).toHaveLength(1_000);
       expect(service.calls).toBe(MAX_PROVIDER_KEYS);
       expect(service.peak).toBeLessThanOrEqual(MAX_SUBJECTS_IN_FLIGHT);

@@ -9,7 +9,7 @@ const run = async (review: ReviewFixture, options: AdmissionOptions = {}, extra:
   const logger = memoryLogger();
   const response = await admit(parseAdmissionReview(review), { service, logger }, {
     policy: resolveAdmissionPolicy(options),
-    signal: extra.signal ?? new AbortController().signal,
+    deadline: { signal: extra.signal ?? new AbortController().signal },
     pin: extra.pin ?? false,
   });
   return { response, service, logger };

@@ -8,7 +8,7 @@ import { digestOf, FakeVerificationService } from './fake-verification.js';
 const verify: ProviderKind = { kind: 'verify' };
 const open = () => new AbortController().signal;
 const answer = (keys: unknown[], provider: ProviderKind = verify, service = new FakeVerificationService(), signal = open()) =>
-  answerProviderRequest(keys, provider, { service }, signal);
+  answerProviderRequest(keys, provider, { service }, { signal });
 
 describe('parseProviderRequest', () => {
   it('returns the keys of a ProviderRequest', () => {
@@ -128,7 +128,7 @@ describe('answerProviderRequest — verify', () => {
       },
     };
     const service = { verify: () => Promise.resolve(hostileVerdict as unknown as Verdict) };
-    const { response } = await answerProviderRequest(['registry.test/a:1', 'registry.test/b:1'], verify, { service }, open());
+    const { response } = await answerProviderRequest(['registry.test/a:1', 'registry.test/b:1'], verify, { service }, { signal: open() });
     expect(response.items.map((item) => item.key)).toEqual(['registry.test/a:1', 'registry.test/b:1']);
     expect(response.items.every((item) => item.error !== undefined && item.value === undefined)).toBe(true);
     expect(response.systemError).toMatch(/^ERR_INTERNAL/);

@@ -10,7 +10,7 @@ describe('verifyImages', () => {
   it('verifies each distinct image once, all at the same time, with the caller signal', async () => {
     const service = new FakeVerificationService();
     const signal = open();
-    const results = await verifyImages(checked('r.test/a:1', 'r.test/b:1', 'r.test/a:1', 'r.test/c:1'), service, { signal });
+    const results = await verifyImages(checked('r.test/a:1', 'r.test/b:1', 'r.test/a:1', 'r.test/c:1'), service, { deadline: { signal } });
     expect(service.calls.sort()).toEqual(['r.test/a:1', 'r.test/b:1', 'r.test/c:1']);
     expect(service.maxConcurrent).toBe(3);
     expect(service.signals.every((s) => s === signal)).toBe(true);
@@ -26,19 +26,19 @@ describe('verifyImages', () => {
     ['r.test/bad-ref:1', 'deny', 'ERR_INVALID_REFERENCE'],
     ['Not A Reference', 'deny', 'ERR_INVALID_REFERENCE'],
   ])('%s → %s with %s', async (image, decision, code) => {
-    const results = await verifyImages(checked(image), new FakeVerificationService(), { signal: open() });
+    const results = await verifyImages(checked(image), new FakeVerificationService(), { deadline: { signal: open() } });
     expect(results.get(image)).toMatchObject({ decision, reasons: [expect.objectContaining({ code })] });
   });
 
   it('never calls the service for a malformed reference', async () => {
     const service = new FakeVerificationService();
-    await verifyImages(checked('registry.test/UPPER/case', 'a b', ''), service, { signal: open() });
+    await verifyImages(checked('registry.test/UPPER/case', 'a b', ''), service, { deadline: { signal: open() } });
     expect(service.calls).toEqual([]);
   });
 
   it('turns an internal AppError into inconclusive without leaking its message', async () => {
     const service = new FakeVerificationService(() => ({ kind: 'throw', error: new AppError('ERR_BUG', 'internal', 'secret path /etc/x') }));
-    const results = await verifyImages(checked('r.test/a:1'), service, { signal: open() });
+    const results = await verifyImages(checked('r.test/a:1'), service, { deadline: { signal: open() } });
     expect(results.get('r.test/a:1')).toMatchObject({ decision: 'inconclusive', reasons: [{ code: 'ERR_BUG', message: 'internal error' }] });
   });
 
@@ -46,13 +46,13 @@ describe('verifyImages', () => {
     ['no digest', { kind: 'allow' as const, digest: '' }, 'inconclusive', 'ERR_ADMISSION_NO_DIGEST'],
     ['a malformed digest', { kind: 'allow' as const, digest: 'sha256:XYZ' }, 'inconclusive', 'ERR_ADMISSION_NO_DIGEST'],
   ])('does not trust an allow verdict with %s', async (_why, behaviour, decision, code) => {
-    const results = await verifyImages(checked('r.test/a:1'), new FakeVerificationService(() => behaviour), { signal: open() });
+    const results = await verifyImages(checked('r.test/a:1'), new FakeVerificationService(() => behaviour), { deadline: { signal: open() } });
     expect(results.get('r.test/a:1')).toMatchObject({ decision, reasons: [{ code }] });
   });
 
   it('denies when the verified digest differs from the digest the pod pins', async () => {
     const pinned = `r.test/a@sha256:${'1'.repeat(64)}`;
-    const results = await verifyImages(checked(pinned), new FakeVerificationService(() => ({ kind: 'allow', digest: `sha256:${'2'.repeat(64)}` })), { signal: open() });
+    const results = await verifyImages(checked(pinned), new FakeVerificationService(() => ({ kind: 'allow', digest: `sha256:${'2'.repeat(64)}` })), { deadline: { signal: open() } });
     expect(results.get(pinned)).toMatchObject({ decision: 'deny', reasons: [{ code: 'ERR_ADMISSION_DIGEST_MISMATCH' }] });
   });
 
@@ -60,7 +60,7 @@ describe('verifyImages', () => {
     const controller = new AbortController();
     const logger = memoryLogger();
     const service = new FakeVerificationService();
-    const running = verifyImages(checked('r.test/a:1', 'r.test/slow:1'), service, { signal: controller.signal, logger });
+    const running = verifyImages(checked('r.test/a:1', 'r.test/slow:1'), service, { deadline: { signal: controller.signal }, logger });
     await new Promise((resolve) => setImmediate(resolve));
     controller.abort(new DOMException('deadline', 'TimeoutError'));
     const results = await running;
@@ -72,7 +72,7 @@ describe('verifyImages', () => {
   it('with an already-fired signal still answers every image', async () => {
     const controller = new AbortController();
     controller.abort();
-    const results = await verifyImages(checked('r.test/slow:1', 'r.test/b:1'), new FakeVerificationService(), { signal: controller.signal });
+    const results = await verifyImages(checked('r.test/slow:1', 'r.test/b:1'), new FakeVerificationService(), { deadline: { signal: controller.signal } });
     expect([...results.values()].map((r) => r.reasons[0]?.code)).toEqual(['ERR_ADMISSION_DEADLINE', 'ERR_ADMISSION_DEADLINE']);
   });
 });
