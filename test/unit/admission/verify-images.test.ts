@@ -76,3 +76,57 @@ describe('verifyImages', () => {
     expect([...results.values()].map((r) => r.reasons[0]?.code)).toEqual(['ERR_ADMISSION_DEADLINE', 'ERR_ADMISSION_DEADLINE']);
   });
 });
+
+describe('verifyImages with a service that answers from memory', () => {
+  /** Knows the verdicts of `known` (as verify would give them); everything else goes to verify. */
+  class WarmService extends FakeVerificationService {
+    readonly asked: string[] = [];
+    constructor(private readonly known: Set<string>, private readonly throwing = false) {
+      super();
+    }
+    cached(reference: string) {
+      this.asked.push(reference);
+      if (this.throwing) throw new Error('memory tier broke');
+      if (!this.known.has(reference)) return undefined;
+      return { subject: { reference, digest: digestOf(reference) }, decision: 'allow' as const, evidence: [], reasons: [], verifiedAt: '2026-11-01T00:00:00Z', expiresAt: '2026-11-01T01:00:00Z' };
+    }
+  }
+
+  /** A deadline that records whether anything asked for its signal (a timer is made then). */
+  const watchedDeadline = () => {
+    const watched = { asked: 0, signal: open() };
+    return { watched, deadline: { get signal() { watched.asked++; return watched.signal; } } };
+  };
+
+  it('a fully warm set is settled without verify and without making the deadline timer', async () => {
+    const service = new WarmService(new Set(['r.test/a:1', 'r.test/b:1']));
+    const { watched, deadline } = watchedDeadline();
+    const results = await verifyImages(checked('r.test/a:1', 'r.test/b:1'), service, { deadline });
+    expect(service.calls).toEqual([]);
+    expect(watched.asked).toBe(0);
+    expect(results.get('r.test/b:1')).toMatchObject({ decision: 'allow', digest: digestOf('r.test/b:1') });
+  });
+
+  it('verifies only what memory does not know, under the deadline', async () => {
+    const service = new WarmService(new Set(['r.test/a:1']));
+    const { watched, deadline } = watchedDeadline();
+    const results = await verifyImages(checked('r.test/a:1', 'r.test/unsigned:1'), service, { deadline });
+    expect(service.calls).toEqual(['r.test/unsigned:1']);
+    expect(watched.asked).toBeGreaterThan(0);
+    expect(results.get('r.test/unsigned:1')).toMatchObject({ decision: 'deny' });
+  });
+
+  it('a memory answer gets the same digest checks as a verified one (a pinned digest that differs is denied)', async () => {
+    const pinned = `r.test/a:1@sha256:${'9'.repeat(64)}`;
+    const service = new WarmService(new Set([pinned]));
+    const results = await verifyImages(checked(pinned), service, { deadline: { signal: open() } });
+    expect(results.get(pinned)).toMatchObject({ decision: 'deny', reasons: [expect.objectContaining({ code: 'ERR_ADMISSION_DIGEST_MISMATCH' })] });
+  });
+
+  it('a memory tier that throws falls back to verify', async () => {
+    const service = new WarmService(new Set(), true);
+    const results = await verifyImages(checked('r.test/a:1'), service, { deadline: { signal: open() } });
+    expect(service.calls).toEqual(['r.test/a:1']);
+    expect(results.get('r.test/a:1')).toMatchObject({ decision: 'allow' });
+  });
+});

@@ -50,9 +50,12 @@ describe('keyed roots from Azure Key Vault (public part, refreshed)', () => {
     state.key = second.publicKey;
     clock.advance(599_000);
     expect(await scheme.fingerprint()).toBe(before); // not due yet: no read
+    expect(scheme.currentFingerprint?.()).toBe(before);
     expect(fetch.calls).toHaveLength(1);
     clock.advance(2_000);
+    expect(scheme.currentFingerprint?.()).toBeUndefined(); // due: only fingerprint() may answer, after the read
     expect(await scheme.fingerprint()).not.toBe(before);
+    expect(scheme.currentFingerprint?.()).toBe(await scheme.fingerprint());
     expect(fetch.calls).toHaveLength(2);
     expect((await verify(sigImage(first.privateKey))).outcomes[0]?.error?.code).toBe('ERR_COSIGN_SIGNATURE');
     expect((await verify(sigImage(second.privateKey))).outcomes[0]).toMatchObject({ ok: true });

@@ -124,6 +124,16 @@ describe('KeyVaultTrustStore', () => {
     expect(reads()).toBe(2);
   });
 
+  it('knows its fingerprint without I/O only between a read and the next due refresh', async () => {
+    vault.certificates.set('signing', [version('A', 'a1', 1)]);
+    const { trustStore, clock } = store({ refreshIntervalMs: 60_000 });
+    expect(trustStore.currentFingerprint()).toBeUndefined();
+    const print = await trustStore.fingerprint();
+    expect(trustStore.currentFingerprint()).toBe(print);
+    clock.advance(61_000);
+    expect(trustStore.currentFingerprint()).toBeUndefined();
+  });
+
   it('a due refresh under 640 concurrent lookups: one Key Vault read, every lookup answered from the last snapshot', async () => {
     vault.certificates.set('signing', [version('A', 'a1', 1)]);
     const { trustStore, clock } = store({ refreshIntervalMs: 1_000 });

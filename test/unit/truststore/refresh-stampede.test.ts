@@ -87,3 +87,35 @@ describe('FileTrustStore under a refresh stampede', () => {
     expect(a).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('currentFingerprint: the fingerprint without I/O, only while no re-check is due', () => {
+  it('a directory store knows it while fresh, not once a re-check is due, and again after fingerprint() looked', async () => {
+    const clock = new ManualClock('2026-06-01T00:00:00Z');
+    const store = new FileTrustStore({ root, clock, recheckIntervalMs: 2000 });
+    expect(store.currentFingerprint()).toBeUndefined(); // never looked yet
+    const first = await store.fingerprint();
+    Object.assign(fsCalls, { readdir: 0, lstat: 0, failures: 0 });
+    expect(store.currentFingerprint()).toBe(first);
+    expect(fsCalls).toEqual({ readdir: 0, lstat: 0, failures: 0 });
+
+    clock.advance(2001);
+    expect(store.currentFingerprint()).toBeUndefined();
+    writeFileSync(join(root, 'x509', 'ca', 'prod', 'second.crt'), CERT.toString().replace(/\n/g, '\r\n'));
+    await store.fingerprint(); // the stale value, and the one background re-check
+    await store.settled();
+    const changed = store.currentFingerprint();
+    expect(changed).toBeDefined();
+    expect(changed).not.toBe(first);
+  });
+
+  it('a composite store knows it only when every member does and it has combined those prints', async () => {
+    const clock = new ManualClock('2026-06-01T00:00:00Z');
+    const files = new FileTrustStore({ root, clock, recheckIntervalMs: 2000 });
+    const composite = new CompositeTrustStore([new InlineTrustStore({ stores: { 'ca:inline': CERT.toString() } }), files]);
+    expect(composite.currentFingerprint()).toBeUndefined();
+    const combined = await composite.fingerprint();
+    expect(composite.currentFingerprint()).toBe(combined);
+    clock.advance(2001);
+    expect(composite.currentFingerprint()).toBeUndefined();
+  });
+});

@@ -85,11 +85,13 @@ export function fakeChecker(verdicts: Record<string, Partial<SignatureOutcome>>)
   return { checker, seen };
 }
 
+/** A store whose fingerprint is `print`; it also knows it without I/O (the orchestrator's synchronous cache path). */
 export function staticTrustStore(fingerprint = 'store-1'): TrustStore & { print: string } {
   const store = {
     print: fingerprint,
     getCertificates: async () => [],
     fingerprint: async () => store.print,
+    currentFingerprint: () => store.print,
   };
   return store;
 }
