@@ -20,9 +20,8 @@ export function matchRoute(definitions: readonly FunctionDefinition[], method: s
     return undefined; // a malformed %-escape names no route
   }
   const allow = new Set<string>();
-  for (const definition of definitions) {
-    if (definition.kind !== 'http') continue;
-    const params = matchSegments(definition.route.split('/'), segments);
+  for (const { definition, pattern } of compiled(definitions)) {
+    const params = matchSegments(pattern, segments);
     if (!params) continue;
     if (definition.methods.includes(method.toUpperCase() as HttpDefinition['methods'][number])) return { definition, params };
     for (const m of definition.methods) allow.add(m);
@@ -30,19 +29,38 @@ export function matchRoute(definitions: readonly FunctionDefinition[], method: s
   return allow.size > 0 ? { allow: [...allow] } : undefined;
 }
 
-function matchSegments(pattern: string[], segments: string[]): Record<string, string> | undefined {
+/** One route segment: a literal (lowercased) or a `{name}` / `{name?}` parameter. */
+type Segment = { literal: string } | { param: string; optional: boolean };
+
+/** Route patterns split once per definitions list, not on every request. */
+const patterns = new WeakMap<readonly FunctionDefinition[], { definition: HttpDefinition; pattern: Segment[] }[]>();
+
+function compiled(definitions: readonly FunctionDefinition[]) {
+  let list = patterns.get(definitions);
+  if (list === undefined) {
+    list = definitions.flatMap((definition) => (definition.kind === 'http' ? [{ definition, pattern: definition.route.split('/').map(toSegment) }] : []));
+    patterns.set(definitions, list);
+  }
+  return list;
+}
+
+function toSegment(part: string): Segment {
+  const param = /^\{(\w+)(\?)?\}$/.exec(part);
+  return param ? { param: param[1] as string, optional: param[2] === '?' } : { literal: part.toLowerCase() };
+}
+
+function matchSegments(pattern: readonly Segment[], segments: string[]): Record<string, string> | undefined {
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
-    const part = pattern[i] as string;
+    const part = pattern[i] as Segment;
     const value = segments[i];
-    const param = /^\{(\w+)(\?)?\}$/.exec(part);
-    if (param) {
+    if ('param' in part) {
       if (value === undefined) {
-        if (param[2] === '?') continue;
+        if (part.optional) continue;
         return undefined;
       }
-      params[param[1] as string] = value;
-    } else if (part.toLowerCase() !== value?.toLowerCase()) {
+      params[part.param] = value;
+    } else if (part.literal !== value?.toLowerCase()) {
       return undefined;
     }
   }

@@ -8,7 +8,7 @@ import type { FunctionDefinition } from '../functions/definition.js';
 import type { Logger } from '../shared/core/index.js';
 import { problemResponse } from '../shared/http/index.js';
 import { invokeEventGrid } from './eventgrid.js';
-import { logHandler } from './log-handler.js';
+import { logHandler, type LogHandler } from './log-handler.js';
 import { matchRoute } from './routes.js';
 
 /** The local host reads at most this much of a request; handlers apply their own, smaller caps. */
@@ -54,8 +54,9 @@ async function drain(server: Server, drainMs: number): Promise<void> {
  * for Event Grid functions. Like `func start`, function keys are not enforced locally.
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const log = logHandler(options.logger);
   const server = createServer((req, res) => {
-    handle(options, req, res).catch((error: unknown) => {
+    handle(options, log, req, res).catch((error: unknown) => {
       options.logger.log('error', 'host.request_failed', { error: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent) send(res, problemResponse(500, 'ERR_INTERNAL', 'internal error'));
       else res.destroy();
@@ -67,7 +68,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   return { url, close: (drainMs = DEFAULT_DRAIN_MS) => drain(server, drainMs) };
 }
 
-async function handle(options: LocalHostOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(options: LocalHostOptions, log: LogHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = (req.method ?? 'GET').toUpperCase();
   // Route first: nothing is read from a request no function will take.
@@ -88,7 +89,7 @@ async function handle(options: LocalHostOptions, req: IncomingMessage, res: Serv
   const body = method === 'GET' || method === 'HEAD' ? new Uint8Array() : await readBody();
   if (body === 'too-large') return send(res, problemResponse(413, 'ERR_BODY_TOO_LARGE', 'request body too large'));
   const request = new LocalHttpRequest({ method, url: url.toString(), headers: flattenHeaders(req.headers), params: match.params, body });
-  const context = new InvocationContext({ invocationId: randomUUID(), functionName: match.definition.name, logHandler: logHandler(options.logger) });
+  const context = new InvocationContext({ invocationId: randomUUID(), functionName: match.definition.name, logHandler: log });
   send(res, await match.definition.handler(request, context));
 }
 
@@ -133,16 +134,28 @@ async function readRequest(req: IncomingMessage): Promise<Uint8Array | 'too-larg
 }
 
 function send(res: ServerResponse, response: HttpResponseInit): void {
-  const headers = new Headers(response.headers as ConstructorParameters<typeof Headers>[0]);
+  const headers = plainHeaders(response.headers);
   let payload: string | Uint8Array | undefined;
   if (response.jsonBody !== undefined) {
     payload = JSON.stringify(response.jsonBody);
-    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    headers['content-type'] ??= 'application/json';
   } else if (typeof response.body === 'string' || response.body instanceof Uint8Array) {
     payload = response.body;
   }
-  res.writeHead(response.status ?? 200, Object.fromEntries(headers));
+  res.writeHead(response.status ?? 200, headers);
   res.end(payload);
+}
+
+/** Response headers as one lowercased object (a Headers instance only when the handler gave one). */
+function plainHeaders(headers: HttpResponseInit['headers']): Record<string, string> {
+  if (headers === undefined) return {};
+  const entries = headers instanceof Headers ? [...headers] : Array.isArray(headers) ? headers : Object.entries(headers as Record<string, string>);
+  const plain: Record<string, string> = {};
+  for (const [name, value] of entries as [string, string][]) {
+    const key = name.toLowerCase();
+    plain[key] = plain[key] === undefined ? value : `${plain[key]}, ${value}`;
+  }
+  return plain;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -65,8 +65,8 @@ export class DefaultVerificationService implements VerificationService {
   private readonly schemes: ReadonlyMap<string, EvidenceScheme>;
   private readonly cold: Semaphore;
   private readonly admittedMemo = new Map<string, Admitted | Decided>();
-  /** The combined fingerprint and the scheme fingerprints it was hashed from. */
-  private combined: { parts: string; value: string } | undefined;
+  /** The combined fingerprint and the scheme fingerprints (in scheme order) it was hashed from. */
+  private combined: { parts: readonly string[]; value: string } | undefined;
 
   constructor(private readonly options: VerificationServiceOptions) {
     this.tags = new TagCache(options.tagCacheSeconds * 1000);
@@ -78,27 +78,28 @@ export class DefaultVerificationService implements VerificationService {
 
   /** Fingerprint of every scheme's trust configuration and material, and of the verification policy: part of every cache key. */
   async fingerprint(): Promise<string> {
-    const parts = await Promise.all([...this.schemes.values()].map(async (s) => `${s.name}=${await s.fingerprint()}`));
-    return this.combine(parts);
+    return this.combine(await Promise.all([...this.schemes.values()].map((s) => s.fingerprint())));
   }
 
   /** fingerprint() when every scheme knows its own without I/O; else undefined. */
   private currentFingerprint(): string | undefined {
-    const parts: string[] = [];
+    const prints: string[] = [];
     for (const scheme of this.schemes.values()) {
       const print = scheme.currentFingerprint?.();
       if (print === undefined) return undefined;
-      parts.push(`${scheme.name}=${print}`);
+      prints.push(print);
     }
-    return this.combine(parts);
+    return this.combine(prints);
   }
 
-  /** Hashed only when a part changed: every verification asks, trust material rarely changes. */
-  private combine(schemeParts: string[]): string {
-    schemeParts.sort();
-    schemeParts.push(`policy=${this.options.verificationPolicy?.fingerprint ?? 'default'}`);
-    const parts = schemeParts.join('\n');
-    if (this.combined?.parts !== parts) this.combined = { parts, value: createHash('sha256').update(parts).digest('hex').slice(0, 32) };
+  /** The schemes' fingerprints (in scheme order) and the policy's, hashed only when one changed: every verification asks. */
+  private combine(prints: readonly string[]): string {
+    const last = this.combined;
+    if (last !== undefined && last.parts.length === prints.length && last.parts.every((p, i) => p === prints[i])) return last.value;
+    const names = [...this.schemes.keys()];
+    const parts = prints.map((print, i) => `${names[i]}=${print}`).sort();
+    parts.push(`policy=${this.options.verificationPolicy?.fingerprint ?? 'default'}`);
+    this.combined = { parts: prints, value: createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32) };
     return this.combined.value;
   }
 
@@ -156,7 +157,7 @@ export class DefaultVerificationService implements VerificationService {
       return hit && { ...hit.verdict, subject: { ...hit.verdict.subject, reference } };
     }
     const clock = this.options.clock;
-    const descriptor = this.tags.usable(ref.toString(), () => clock.now().getTime(), () => this.options.registry.resolve(ref, {}));
+    const descriptor = this.tags.usable(ref.toString(), at.getTime(), () => clock.now().getTime(), () => this.options.registry.resolve(ref, {}));
     if (descriptor === undefined) return undefined;
     const hit = peek({ registry: ref.registry, repository: ref.repository, digest: descriptor.digest, fingerprint }, at);
     if (hit) facts.cached = true;

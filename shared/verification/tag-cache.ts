@@ -50,9 +50,12 @@ export class TagCache {
     return this.map.getOrRefresh(reference, now(), this.loader(now, refresh));
   }
 
-  /** getOrRefresh without the wait: the usable descriptor (a stale one starts the background refresh), else undefined. */
-  usable(reference: string, now: () => number, refresh: () => Promise<Descriptor>): Descriptor | undefined {
-    return this.map.usableOrRefresh(reference, now(), this.loader(now, refresh))?.value;
+  /**
+   * getOrRefresh without the wait, as of `nowMs`: the usable descriptor (a stale one starts the background refresh,
+   * whose answer is stored at `now()` when it arrives), else undefined.
+   */
+  usable(reference: string, nowMs: number, now: () => number, refresh: () => Promise<Descriptor>): Descriptor | undefined {
+    return this.map.usableOrRefresh(reference, nowMs, this.loader(now, refresh))?.value;
   }
 
   private loader(now: () => number, refresh: () => Promise<Descriptor>) {
