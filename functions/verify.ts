@@ -1,7 +1,7 @@
 import type { HttpHandler } from '@azure/functions';
 import { z } from 'zod';
 import { getServices } from '../shared/config/index.js';
-import { deadlineSignal, Semaphore } from '../shared/core/index.js';
+import { Deadline, Semaphore } from '../shared/core/index.js';
 import { readJsonBody, HttpInputError } from '../shared/http/index.js';
 import { isDigest, parseReference } from '../shared/oci/index.js';
 import type { VerificationService } from '../shared/verification/index.js';
@@ -38,11 +38,17 @@ export function makeVerifyHandler(deps: VerifyHandlerDeps): HttpHandler {
         throw new HttpInputError('ERR_INVALID_REFERENCE', 'invalid-input', `subjects[${index}]: ${(error as Error).message}`);
       }
     });
-    const signal = deadlineSignal(deps.deadlineMs ?? REST_VERIFY_DEADLINE_MS);
-    const options = { signal, ...(requirePlatforms === undefined ? {} : { requirePlatforms }) };
-    const slots = new Semaphore(REST_SUBJECTS_IN_FLIGHT);
-    const results = await Promise.all(subjects.map((subject) => slots.run(() => deps.verification.verify(subject, options))));
-    return { status: 200, jsonBody: { results } };
+    const deadline = new Deadline(deps.deadlineMs ?? REST_VERIFY_DEADLINE_MS);
+    try {
+      const slots = new Semaphore(REST_SUBJECTS_IN_FLIGHT);
+      // Subjects memory knows are answered at once; only the others wait for a slot (and make the deadline's timer).
+      const known = (subject: string) => (requirePlatforms === undefined ? deps.verification.cached?.(subject) : undefined);
+      const verify = (subject: string) => deps.verification.verify(subject, { signal: deadline.signal, ...(requirePlatforms === undefined ? {} : { requirePlatforms }) });
+      const results = await Promise.all(subjects.map((subject) => known(subject) ?? slots.run(() => verify(subject))));
+      return { status: 200, jsonBody: { results } };
+    } finally {
+      deadline.dispose();
+    }
   });
 }
 

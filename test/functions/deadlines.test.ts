@@ -41,6 +41,21 @@ describe('overall deadlines at the surfaces (issue 9 finding 6)', () => {
     expect(seen.peak).toBeLessThanOrEqual(REST_SUBJECTS_IN_FLIGHT);
   });
 
+  it('REST: subjects memory knows are answered without a verification, the rest are verified, in request order', async () => {
+    const verified: string[] = [];
+    const verdict = (reference: string, decision: string) => ({ subject: { reference }, decision, evidence: [], reasons: [], verifiedAt: '', expiresAt: '' });
+    const service = {
+      cached: (reference: string) => (reference.endsWith(':warm') ? verdict(reference, 'allow') : undefined),
+      verify: async (reference: string) => (verified.push(reference), verdict(reference, 'deny')),
+    } as unknown as VerificationService;
+    const subjects = ['registry.example/a:warm', 'registry.example/b:cold', 'registry.example/c:warm'];
+    const request = new HttpRequest({ method: 'POST', url: 'http://localhost/api/v1/verify', headers: { 'content-type': 'application/json' }, body: { string: JSON.stringify({ subjects }) } });
+    const response = (await makeVerifyHandler({ verification: service })(request, new InvocationContext())) as HttpResponseInit;
+    const { results } = response.jsonBody as { results: Array<{ decision: string }> };
+    expect(results.map((r) => r.decision)).toEqual(['allow', 'deny', 'allow']);
+    expect(verified).toEqual(['registry.example/b:cold']);
+  });
+
   it('Event Grid: a delivery hands its deadline signal to the push handler', async () => {
     const signals: Array<AbortSignal | undefined> = [];
     const push = { handle: async (_event: unknown, signal?: AbortSignal) => (signals.push(signal), { kind: 'deleted' }) } as unknown as PushHandler;
