@@ -6,6 +6,7 @@ import { invocationAwareLogger } from '../shared/telemetry/index.js';
 import { authInput, loadAdmissionDeps, type AdmissionHandlerDeps } from './admission-deps.js';
 import { disabledResponse, disablingProblems } from './availability.js';
 import { lazy } from './definition.js';
+import { problemResponse } from '../shared/http/index.js';
 
 /** In Azure a line goes to the current invocation (severity, invocation id); locally it is a JSON line. */
 const GATE_LOGGER = invocationAwareLogger(jsonLogger('info'), 'info');
@@ -32,6 +33,7 @@ export function gateAdmission(name: string, build: (deps: AdmissionHandlerDeps) 
   };
   return async (request, context) => {
     const { settings, problems } = await admissionSettings();
+    if (problems.length === 0 && settings.enabled === false) return problemResponse(404, 'ERR_NOT_FOUND', `${name} is turned off (TRUSTGATE_ADMISSION_ENABLED=false)`);
     const auth = problems.length === 0 ? await authFor(settings) : undefined;
     if (!auth) return disabledResponse(name, [], false);
     auth.authorize(authInput(request)); // ERR_UNAUTHORIZED → 401 through guardHttp

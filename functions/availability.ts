@@ -1,5 +1,5 @@
 import type { HttpHandler, HttpResponseInit } from '@azure/functions';
-import { configurationProblems, problemsError, problemsFor, type ConfigProblem, type SettingGroup } from '../shared/config/index.js';
+import { admissionSettings, configurationProblems, problemsError, problemsFor, type ConfigProblem, type SettingGroup } from '../shared/config/index.js';
 import { problemResponse } from '../shared/http/index.js';
 
 /**
@@ -30,6 +30,14 @@ export function servedFunctions(names: readonly string[] | undefined): void {
 /** Function name → groups, for the functions this process serves. */
 export function servedNeeds(): Readonly<Record<string, readonly SettingGroup[]>> {
   return served ? Object.fromEntries(Object.entries(FUNCTION_NEEDS).filter(([name]) => served?.includes(name))) : FUNCTION_NEEDS;
+}
+
+/** servedNeeds without the admission and Gatekeeper endpoints when the operator turned them off. */
+export async function activeNeeds(): Promise<Readonly<Record<string, readonly SettingGroup[]>>> {
+  const needs = servedNeeds();
+  const { settings } = await admissionSettings();
+  if (settings.enabled !== false) return needs;
+  return Object.fromEntries(Object.entries(needs).filter(([, groups]) => !groups.includes('admission')));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { HttpHandler } from '@azure/functions';
 import { getServices, problemsFor, type ConfigProblem, type Services } from '../shared/config/index.js';
-import { currentProblems, servedNeeds } from './availability.js';
+import { activeNeeds, currentProblems } from './availability.js';
 import type { FunctionDefinition } from './definition.js';
 import { guardHttp } from './guard.js';
 
@@ -9,8 +9,8 @@ export interface HealthDeps {
   load: () => Promise<Services>;
   /** Optional. Configuration problems by group. Default: the process's (functions/availability.ts). */
   problems?: () => Promise<ConfigProblem[]>;
-  /** Optional. Function name → setting groups it needs. Default: the served functions' (FUNCTION_NEEDS). */
-  needs?: () => Readonly<Record<string, readonly string[]>>;
+  /** Optional. Function name → setting groups it needs. Default: the served functions' that are not turned off (FUNCTION_NEEDS). */
+  needs?: () => Readonly<Record<string, readonly string[]>> | Promise<Readonly<Record<string, readonly string[]>>>;
 }
 
 /**
@@ -18,10 +18,10 @@ export interface HealthDeps {
  * it (names only: no values, paths, keys or certificates), e.g. the admission endpoints without a key.
  */
 export function makeHealthHandler(deps: HealthDeps | (() => Promise<Services>)): HttpHandler {
-  const { load, problems = currentProblems, needs = servedNeeds } = typeof deps === 'function' ? { load: deps } : deps;
+  const { load, problems = currentProblems, needs = activeNeeds } = typeof deps === 'function' ? { load: deps } : deps;
   return guardHttp(async () => {
     const found = await problems();
-    const disabled = Object.entries(needs())
+    const disabled = Object.entries(await needs())
       .map(([name, groups]) => ({ function: name, settings: [...new Set(problemsFor(found, groups as never).map((p) => p.setting))] }))
       .filter((entry) => entry.settings.length > 0);
     const core = found.filter((p) => p.group === 'core');

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   setServices(services);
   // Locally the admission endpoints are served only with their authentication configured (in Azure they are always
   // registered, and health reports them disabled).
-  const admissionServed = Boolean(settings.admission.pathKey || settings.admission.clientCaPem);
+  const admissionServed = settings.admission.enabled !== false && Boolean(settings.admission.pathKey || settings.admission.clientCaPem);
   const definitions = allFunctions.filter((d) => admissionServed || !ADMISSION_FUNCTIONS.includes(d.name));
   servedFunctions(definitions.map((d) => d.name));
   const workers = settings.port === 0 ? 1 : localWorkerCount(env); // port 0: workers could not tell the banner their port
@@ -104,7 +104,7 @@ function printBanner(url: string, { definitions, usingSamples, azurite, admissio
     if (d.kind === 'eventGrid') lines.push(`  POST     ${host.url}/runtime/webhooks/eventgrid?functionName=${d.name}`);
     if (d.kind === 'timer') lines.push(`  POST     ${host.url}/admin/functions/${d.name}   (timer: runs on "${d.name === 'recheck' ? schedule : d.schedule}" UTC; POST runs it now)`);
   }
-  if (!admissionServed) lines.push('  (admission and Gatekeeper endpoints not served: set TRUSTGATE_ADMISSION_KEY or TRUSTGATE_ADMISSION_CLIENT_CA)');
+  if (!admissionServed) lines.push('  (admission and Gatekeeper endpoints not served: set TRUSTGATE_ADMISSION_KEY or TRUSTGATE_ADMISSION_CLIENT_CA, unless TRUSTGATE_ADMISSION_ENABLED=false)');
   process.stdout.write(lines.join('\n') + '\n');
 }
 

@@ -10,6 +10,11 @@ import type { AdmissionOptions } from './options.js';
  * TRUSTGATE_ADMISSION_MAX_BODY_BYTES.
  */
 export interface AdmissionSettings extends AdmissionOptions, WebhookAuthOptions {
+  /**
+   * Optional. false turns the four admission and Gatekeeper endpoints off (TRUSTGATE_ADMISSION_ENABLED): they answer
+   * 404, need no authentication settings and do not count against health. Default: true.
+   */
+  enabled?: boolean;
   /** Optional. Time the Gatekeeper verify provider may spend; keep it under the Provider's `timeout`. Default: 2500 ms. */
   gatekeeperDeadlineMs?: number;
   /** Optional. Same for the Gatekeeper mutate provider (Gatekeeper's mutation webhook is short). Default: 1500 ms. */

@@ -7,7 +7,9 @@ export function loadAdmissionSettings(env: Env): AdmissionSettings {
   if (pathKey !== undefined && !/^[A-Za-z0-9_-]{32,256}$/.test(pathKey)) {
     throw configError('TRUSTGATE_ADMISSION_KEY', 'must be 32–256 characters of A-Z a-z 0-9 _ -');
   }
+  const enabled = choice(env, 'TRUSTGATE_ADMISSION_ENABLED', ['true', 'false'] as const);
   const settings: AdmissionSettings = {
+    enabled: enabled === undefined ? undefined : enabled === 'true',
     pathKey,
     clientCaPem: text(env, 'TRUSTGATE_ADMISSION_CLIENT_CA'),
     mode: choice(env, 'TRUSTGATE_ADMISSION_MODE', ['deny', 'warn', 'audit'] as const),

@@ -27,9 +27,9 @@ export async function configurationProblems(load: () => Promise<Services> = getS
   return problems;
 }
 
-/** Admission endpoints are served only with authentication: a path key and/or a client CA. */
+/** Admission endpoints are served only with authentication: a path key and/or a client CA (or turned off). */
 function admissionAuthProblems(admission: Services['settings']['admission']): ConfigProblem[] {
-  if (admission.pathKey || admission.clientCaPem) return [];
+  if (admission.enabled === false || admission.pathKey || admission.clientCaPem) return [];
   return [{
     setting: 'TRUSTGATE_ADMISSION_KEY',
     group: 'admission',

@@ -102,3 +102,29 @@ describe('one broken setting disables only the functions that need it', () => {
     expect([authenticated.status, json(authenticated)['settings']]).toEqual([503, ['TRUSTGATE_TRUST_STORE']]);
   });
 });
+
+describe('TRUSTGATE_ADMISSION_ENABLED=false: a deployment without admission', () => {
+  it('health is green without an admission key, and the four endpoints answer 404 without asking for one', async () => {
+    configure({ TRUSTGATE_ADMISSION_ENABLED: 'false' });
+    const health = await call(healthFunction, '');
+    expect([health.status, json(health)['status']]).toEqual([200, 'ok']);
+    const admission = await call(admissionValidateFunction, JSON.stringify(loadReview('pod')), { key: KEY });
+    expect([admission.status, json(admission)['code']]).toEqual([404, 'ERR_NOT_FOUND']);
+    expect((await call(gatekeeperVerifyFunction, '{}')).status).toBe(404);
+  });
+
+  it('without the setting and without a key, health stays red naming the key (the opt-out is explicit)', async () => {
+    configure({});
+    const health = await call(healthFunction, '');
+    expect(health.status).toBe(503);
+    expect(JSON.stringify(health.jsonBody)).toContain('TRUSTGATE_ADMISSION_KEY');
+  });
+
+  it('a value other than true or false is a broken admission setting, named by health', async () => {
+    configure({ TRUSTGATE_ADMISSION_KEY: KEY, TRUSTGATE_ADMISSION_ENABLED: 'no' });
+    const health = await call(healthFunction, '');
+    expect(health.status).toBe(503);
+    const disabled = json(health)['disabled'] as Array<{ function: string; settings: string[] }>;
+    expect(disabled[0]?.settings).toEqual(['TRUSTGATE_ADMISSION_ENABLED']);
+  });
+});
