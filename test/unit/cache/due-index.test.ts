@@ -25,11 +25,30 @@ function walk(index: DueIndex, before: number, limit: number): DuePosition[] {
   return all;
 }
 
+/** Chunks never pass the maximum, and only a lone chunk is under the minimum: what bounds the work of one call. */
+function expectBoundedChunks(index: DueIndex, max: number, min: number): void {
+  const lengths = index.chunkLengths();
+  for (const length of lengths) {
+    expect(length).toBeLessThanOrEqual(max);
+    if (lengths.length > 1) expect(length).toBeGreaterThanOrEqual(min);
+  }
+  expect(lengths.reduce((a, b) => a + b, 0)).toBe(index.size);
+}
+
 describe('DueIndex', () => {
-  it('pages give exactly the live entries due before the bound, in (expiresAt, key) order, like a full scan and sort', () => {
+  it.each([
+    ['default chunks', 1024, 64, keys, 60],
+    ['tiny chunks (every split and join happens)', 4, 2, fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'.split('')), 200],
+  ])('pages give exactly the live entries due before the bound, in (expiresAt, key) order, like a full scan and sort (%s)', (_name, max, min, keyArb, maxOps) => {
+    const anyOp: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), key: keyArb, at: fc.integer({ min: 0, max: 20 }) }),
+      fc.record({ kind: fc.constant('add' as const), key: keyArb, at: fc.integer({ min: 0, max: 20 }) }),
+      fc.record({ kind: fc.constant('remove' as const), key: keyArb }),
+      fc.record({ kind: fc.constant('page' as const), before: fc.integer({ min: 0, max: 25 }), limit: fc.integer({ min: 0, max: 4 }) }),
+    );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
-        const index = new DueIndex();
+      fc.property(fc.array(max === 1024 ? op : anyOp, { maxLength: maxOps }), (ops) => {
+        const index = new DueIndex(max, min);
         const model = new Map<string, number>();
         for (const o of ops) {
           if (o.kind === 'add') {
@@ -45,6 +64,7 @@ describe('DueIndex', () => {
             expect(first.positions).toEqual(expected.slice(0, o.limit));
             expect(first.more).toBe(expected.length > o.limit);
           }
+          expectBoundedChunks(index, max, min);
         }
         expect(index.size).toBe(model.size);
       }),
@@ -60,5 +80,17 @@ describe('DueIndex', () => {
     const next = index.page(50_000, 100, first.positions.at(-1));
     expect(compareDue(next.positions[0] as DuePosition, first.positions.at(-1) as DuePosition)).toBeGreaterThan(0);
     expect(next.more).toBe(true);
+  });
+
+  it('100,000 adds in random order, then removals of most: chunks stay bounded and the order stays whole', () => {
+    const index = new DueIndex();
+    const n = 100_000;
+    for (let i = 0; i < n; i++) index.add(`k${i}`, (i * 7919) % 1000);
+    expectBoundedChunks(index, 1024, 64);
+    for (let i = 0; i < n; i++) if (i % 10 !== 0) index.remove(`k${i}`);
+    expectBoundedChunks(index, 1024, 64);
+    const all = walk(index, Number.POSITIVE_INFINITY, 5_000);
+    expect(all).toHaveLength(n / 10);
+    for (let i = 1; i < all.length; i++) expect(compareDue(all[i - 1] as DuePosition, all[i] as DuePosition)).toBeLessThan(0);
   });
 });
