@@ -1,7 +1,7 @@
 import { systemClock } from '../core/index.js';
 import type { Clock } from '../core/index.js';
 import type { CachedVerdict, CacheKey, DuePage, ResultCache } from './port.js';
-import { sameKey, toMemoryKey } from './keys.js';
+import { sameKey } from './keys.js';
 import { expiresAtMs, isLive, isStorable, replaces } from './rules.js';
 import { decodeContinuation, encodeContinuation } from './due-cursor.js';
 import { DueIndex } from './due-index.js';
@@ -28,8 +28,11 @@ export const DEFAULT_MEMORY_CACHE_MAX_ENTRY_BYTES = 256 * 1024;
  * between verdicts is held per entry, so it is smaller than the verdict's JSON text (the memory goal).
  */
 interface StoredEntry extends Linked<StoredEntry> {
-  /** The memory key (toMemoryKey): the due index's key, and the tie-breaker of listDue's order. */
-  id: string;
+  /**
+   * The entry's key in the due index, the tie-breaker of listDue's order: the put's sequence number in fixed-width
+   * base 36 (text order = put order). Short on purpose: the joined cache key was ~190 bytes per entry.
+   */
+  dueKey: string;
   key: CacheKey;
   source: CachedVerdict['source'];
   storedAt: string;
@@ -38,6 +41,9 @@ interface StoredEntry extends Linked<StoredEntry> {
   /** Length of the verdict's JSON text: what maxBytes and maxEntryBytes bound (an upper bound of what it holds). */
   jsonChars: number;
 }
+
+/** Base-36 digits of a due key: 36^11 > 2^53, so every put count fits and text order is number order. */
+const DUE_KEY_CHARS = 11;
 
 /** One digest's entries (one per repository and fingerprint): almost always one, then held without an array. */
 type Slot = StoredEntry | StoredEntry[];
@@ -59,6 +65,7 @@ export class MemoryResultCache implements ResultCache {
   private readonly frozen = new FrozenVerdicts();
   private count = 0;
   private bytes = 0;
+  private puts = 0;
 
   constructor(options: MemoryResultCacheOptions) {
     if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
@@ -105,7 +112,7 @@ export class MemoryResultCache implements ResultCache {
     const { registry, repository, digest, fingerprint } = entry.key;
     const key = Object.freeze({ registry: this.frozen.shareString(registry), repository: this.frozen.shareString(repository), digest: this.frozen.shareString(digest), fingerprint: this.frozen.shareString(fingerprint) });
     const stored: StoredEntry = {
-      id: toMemoryKey(key),
+      dueKey: (this.puts++).toString(36).padStart(DUE_KEY_CHARS, '0'),
       key,
       source: entry.source,
       storedAt: this.frozen.shareString(entry.storedAt),
@@ -118,7 +125,7 @@ export class MemoryResultCache implements ResultCache {
     const slot = this.slots.get(key.digest);
     this.slots.set(key.digest, slot === undefined ? stored : Array.isArray(slot) ? [...slot, stored] : [slot, stored]);
     this.recency.push(stored);
-    this.due.add(stored.id, stored.expiresAtMs, stored);
+    this.due.add(stored.dueKey, stored.expiresAtMs, stored);
     this.count++;
     this.bytes += stored.jsonChars;
     for (let oldest = this.recency.oldest; oldest !== undefined && (this.count > this.maxEntries || this.bytes > this.maxBytes); oldest = this.recency.oldest) {
@@ -161,7 +168,7 @@ export class MemoryResultCache implements ResultCache {
     if (rest.length === 0) this.slots.delete(entry.key.digest);
     else this.slots.set(entry.key.digest, rest.length === 1 ? (rest[0] as StoredEntry) : rest);
     this.recency.unlink(entry);
-    this.due.remove(entry.id, entry.expiresAtMs);
+    this.due.remove(entry.dueKey, entry.expiresAtMs);
     this.count--;
     this.bytes -= entry.jsonChars;
   }
