@@ -25,9 +25,7 @@ export class FrozenVerdicts {
 
   /** A deep-frozen copy of the verdict whose JSON text is `json` (the text's own parse: JSON semantics exactly). */
   freeze(json: string): Verdict {
-    const root = JSON.parse(json) as JsonNode;
-    this.shareParts(root);
-    return root as unknown as Verdict;
+    return this.shareParts(JSON.parse(json) as JsonNode) as unknown as Verdict;
   }
 
   /** `text` itself, or an equal string already held (a cache key's digest is its verdict's subject digest). */
@@ -42,56 +40,53 @@ export class FrozenVerdicts {
   }
 
   /**
-   * Replaces each child of `node` by an equal shared part where one is known, freezes `node` and returns its JSON
-   * text when it is short enough to be shared itself.
+   * Replaces each child of `node` (a private parse) by an equal shared part where one is known, and freezes it.
+   * Top-down: a child whose JSON text is known is replaced whole without visiting what is inside it (most of a
+   * verdict — policy, checks, signer, reasons — is), so a put looks up a few texts rather than every string.
    */
-  private shareParts(node: JsonNode): string | undefined {
-    const isArray = Array.isArray(node);
+  private shareParts(node: JsonNode): JsonNode {
     const fields = node as Record<string, Json>;
-    let text: string | undefined = isArray ? '[' : '{';
-    let first = true;
     for (const name of Object.keys(node)) {
       const child = fields[name] as Json;
-      let childText: string | undefined;
-      if (typeof child === 'string') {
-        childText = JSON.stringify(child);
-        if (childText.length <= MAX_PART_CHARS) this.replace(fields, name, child, this.known(childText, child));
-      } else if (typeof child === 'object' && child !== null) {
-        childText = this.shareParts(child);
-        if (childText !== undefined) this.replace(fields, name, child, this.known(childText, child));
-      } else {
-        childText = JSON.stringify(child);
+      if (typeof child !== 'string' && (typeof child !== 'object' || child === null)) continue;
+      const text = JSON.stringify(child);
+      const shareable = text.length <= MAX_PART_CHARS;
+      // A `__proto__` member is left as parsed (and frozen like the rest): JSON.parse made it an own data property,
+      // so assigning would be safe, but nothing is gained by going near the prototype setter.
+      const known = shareable && name !== '__proto__' ? this.lookup(text) : undefined;
+      if (known !== undefined) {
+        fields[name] = known;
+        continue;
       }
-      if (text !== undefined && childText !== undefined) {
-        text += (first ? '' : ',') + (isArray ? '' : JSON.stringify(name) + ':') + childText;
-        if (text.length > MAX_PART_CHARS) text = undefined;
-      } else {
-        text = undefined;
-      }
-      first = false;
+      if (typeof child === 'object') this.shareParts(child);
+      if (shareable && name !== '__proto__') this.remember(text, child);
     }
     Object.freeze(node);
-    return text === undefined ? undefined : text + (isArray ? ']' : '}');
+    return node;
   }
 
   /** The shared part whose JSON text is `text`, or `part` itself, now the one shared under that text. */
   private known<T extends JsonNode | string>(text: string, part: T): T {
+    const kept = this.lookup(text) as T | undefined;
+    if (kept !== undefined) return kept;
+    this.remember(text, part);
+    return part;
+  }
+
+  /** The part shared under `text`, carried into the current generation when found in the previous one. */
+  private lookup(text: string): JsonNode | string | undefined {
     const current = this.current.get(text);
-    if (current !== undefined) return current as T;
-    const kept = (this.previous.get(text) as T | undefined) ?? part;
+    if (current !== undefined) return current;
+    const previous = this.previous.get(text);
+    if (previous !== undefined) this.remember(text, previous);
+    return previous;
+  }
+
+  private remember(text: string, part: JsonNode | string): void {
     if (this.current.size >= MAX_PARTS) {
       this.previous = this.current;
       this.current = new Map();
     }
-    this.current.set(text, kept);
-    return kept;
-  }
-
-  /**
-   * Points `fields[name]` at the shared part. A `__proto__` member is left as parsed: JSON.parse made it an own data
-   * property, so assigning would be safe, but nothing is gained by going near the prototype setter.
-   */
-  private replace(fields: Record<string, Json>, name: string, child: Json, shared: Json): void {
-    if (shared !== child && name !== '__proto__') fields[name] = shared;
+    this.current.set(text, part);
   }
 }
