@@ -50,7 +50,7 @@ describe('DueIndex', () => {
       fc.record({ kind: fc.constant('page' as const), before: fc.integer({ min: 0, max: 25 }), limit: fc.integer({ min: 0, max: 4 }) }),
     );
     fc.assert(
-      fc.property(fc.array(max === 1024 ? op : anyOp, { maxLength: maxOps }), (ops) => {
+      fc.property(fc.array(max === 1024 ? op : anyOp, { maxLength: maxOps, size: 'max' }), (ops) => {
         const index = new DueIndex<string>(max, min);
         const model = new Map<string, number>();
         for (const o of ops) {

@@ -21,7 +21,7 @@ const json = fc.letrec((tie) => ({
 describe('FrozenVerdicts', () => {
   it('each stored form is deep-frozen and equal to its own JSON parse, whatever parts other verdicts share with it', () => {
     fc.assert(
-      fc.property(fc.array(json, { minLength: 1, maxLength: 12 }), (values) => {
+      fc.property(fc.array(json, { minLength: 1, maxLength: 12, size: 'max' }), (values) => {
         const frozen = new FrozenVerdicts();
         const texts = values.map((value) => JSON.stringify(value));
         const stored = texts.map((text) => frozen.freeze(text) as unknown);
