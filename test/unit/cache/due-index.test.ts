@@ -41,7 +41,7 @@ function expectBoundedChunks(index: DueIndex<string>, max: number, min: number):
 describe('DueIndex', () => {
   it.each([
     ['default chunks', 1024, 64, keys, 60],
-    ['tiny chunks (every split and join happens)', 4, 2, fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'.split('')), 200],
+    ['tiny chunks (every split and join happens)', 4, 2, fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'.split('')), 120],
   ])('pages give exactly the live entries due before the bound, in (expiresAt, key) order, like a full scan and sort (%s)', (_name, max, min, keyArb, maxOps) => {
     const anyOp: fc.Arbitrary<Op> = fc.oneof(
       fc.record({ kind: fc.constant('add' as const), key: keyArb, at: fc.integer({ min: 0, max: 20 }) }),
