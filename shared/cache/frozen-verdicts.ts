@@ -2,7 +2,7 @@ import type { Verdict } from '../verdict/index.js';
 
 /** Parts (objects, arrays, strings) whose JSON text is at most this long are shared between verdicts. */
 const MAX_PART_CHARS = 512;
-/** Parts remembered per generation; two generations are kept (about 2 MB at most, far less in practice). */
+/** Parts remembered per generation; two generations are kept (a few MB at most, far less in practice). */
 const MAX_PARTS = 2_048;
 
 type Json = string | number | boolean | null | JsonNode;

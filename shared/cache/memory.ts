@@ -123,7 +123,8 @@ export class MemoryResultCache implements ResultCache {
       newer: undefined,
     };
     const slot = this.slots.get(key.digest);
-    this.slots.set(key.digest, slot === undefined ? stored : Array.isArray(slot) ? [...slot, stored] : [slot, stored]);
+    if (Array.isArray(slot)) slot.push(stored);
+    else this.slots.set(key.digest, slot === undefined ? stored : [slot, stored]);
     this.recency.push(stored);
     this.due.add(stored.dueKey, stored.expiresAtMs, stored);
     this.count++;
@@ -140,7 +141,7 @@ export class MemoryResultCache implements ResultCache {
 
   async deleteDigest(registry: string, repository: string, digest: string): Promise<void> {
     const slot = this.slots.get(digest);
-    const entries = Array.isArray(slot) ? slot : slot === undefined ? [] : [slot];
+    const entries = Array.isArray(slot) ? [...slot] : slot === undefined ? [] : [slot]; // remove() edits the slot
     for (const entry of entries) if (entry.key.registry === registry && entry.key.repository === repository) this.remove(entry);
   }
 
@@ -163,10 +164,14 @@ export class MemoryResultCache implements ResultCache {
 
   private remove(entry: StoredEntry): void {
     const slot = this.slots.get(entry.key.digest);
-    const rest = Array.isArray(slot) ? slot.filter((other) => other !== entry) : slot === entry ? [] : undefined;
-    if (rest === undefined || (Array.isArray(slot) && rest.length === slot.length)) return; // not (or no longer) held
-    if (rest.length === 0) this.slots.delete(entry.key.digest);
-    else this.slots.set(entry.key.digest, rest.length === 1 ? (rest[0] as StoredEntry) : rest);
+    if (slot === entry) {
+      this.slots.delete(entry.key.digest);
+    } else {
+      const at = Array.isArray(slot) ? slot.indexOf(entry) : -1;
+      if (at < 0) return; // not (or no longer) held
+      (slot as StoredEntry[]).splice(at, 1);
+      if ((slot as StoredEntry[]).length === 1) this.slots.set(entry.key.digest, (slot as StoredEntry[])[0] as StoredEntry);
+    }
     this.recency.unlink(entry);
     this.due.remove(entry.dueKey, entry.expiresAtMs);
     this.count--;
