@@ -1,44 +1,92 @@
 import type { Verdict } from '../verdict/index.js';
 
-/** Deep-freezes a JSON value in place and returns it. */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
+/** Parts (objects, arrays, strings) whose JSON text is at most this long are shared between verdicts. */
+const MAX_PART_CHARS = 512;
+/** Parts remembered per generation; two generations are kept (a few MB at most, far less in practice). */
+const MAX_PARTS = 2_048;
+
+type Json = string | number | boolean | null | JsonNode;
+type JsonNode = Json[] | { [name: string]: Json };
 
 /**
- * Parsed, deep-frozen verdicts of the most recently hit memory entries: a hit costs no JSON.parse and no copy,
- * and since the objects are frozen no caller can change what the cache serves (an assignment throws in strict
- * code). Bounded so the tier keeps its compact JSON form for everything else (the RSS goal).
+ * Makes the memory tier's stored form: a deep-frozen private copy of each verdict, with parts equal to another
+ * verdict's (the policy, the checks, a signer, its thumbprints, the reasons, repeated strings) shared instead of held
+ * again. A hit returns the stored verdict itself — no JSON.parse, no copy — and since every part is frozen no caller
+ * can change what the cache serves (an assignment throws in strict code), nor reach another entry through a shared
+ * part. Two parts are shared only when their JSON texts are equal, so sharing never changes what a verdict says.
+ *
+ * The table of known parts is bounded (two generations of MAX_PARTS: a part still in use is carried into the
+ * new generation when it is met again, a part met no more is forgotten); a forgotten part stays alive only through
+ * the entries holding it.
  */
 export class FrozenVerdicts {
-  private readonly verdicts = new Map<string, { json: string; verdict: Verdict }>();
-  /** Entries hit once recently: a second hit makes an entry hot (one-off hits over a large tier do not churn the hot set). */
-  private readonly seen = new Set<string>();
+  private current = new Map<string, JsonNode | string>();
+  private previous = new Map<string, JsonNode | string>();
 
-  constructor(private readonly maxEntries = 2_048) {}
-
-  /** The verdict for `id` whose stored text is `json`: frozen and shared once hot, else a private parsed copy. */
-  get(id: string, json: string): Verdict {
-    const known = this.verdicts.get(id);
-    if (known !== undefined && known.json === json) return known.verdict;
-    if (!this.seen.delete(id)) {
-      if (this.seen.size >= this.maxEntries) this.seen.delete(this.seen.values().next().value as string);
-      this.seen.add(id);
-      return JSON.parse(json) as Verdict;
-    }
-    const verdict = deepFreeze(JSON.parse(json) as Verdict);
-    this.verdicts.delete(id);
-    if (this.verdicts.size >= this.maxEntries) this.verdicts.delete(this.verdicts.keys().next().value as string);
-    this.verdicts.set(id, { json, verdict });
-    return verdict;
+  /** A deep-frozen copy of the verdict whose JSON text is `json` (the text's own parse: JSON semantics exactly). */
+  freeze(json: string): Verdict {
+    return this.shareParts(JSON.parse(json) as JsonNode) as unknown as Verdict;
   }
 
-  delete(id: string): void {
-    this.verdicts.delete(id);
-    this.seen.delete(id);
+  /** `text` itself, or an equal string already held (a cache key's digest is its verdict's subject digest). */
+  shareString(text: string): string {
+    const json = JSON.stringify(text);
+    return json.length <= MAX_PART_CHARS ? this.known(json, text) : text;
+  }
+
+  /** Parts known now (for tests and measurements). */
+  get knownParts(): number {
+    return this.current.size + this.previous.size;
+  }
+
+  /**
+   * Replaces each child of `node` (a private parse) by an equal shared part where one is known, and freezes it.
+   * Top-down: a child whose JSON text is known is replaced whole without visiting what is inside it (most of a
+   * verdict — policy, checks, signer, reasons — is), so a put looks up a few texts rather than every string.
+   */
+  private shareParts(node: JsonNode): JsonNode {
+    const fields = node as Record<string, Json>;
+    for (const name of Object.keys(node)) {
+      const child = fields[name] as Json;
+      if (typeof child !== 'string' && (typeof child !== 'object' || child === null)) continue;
+      const text = JSON.stringify(child);
+      const shareable = text.length <= MAX_PART_CHARS;
+      // A `__proto__` member is left as parsed (and frozen like the rest): JSON.parse made it an own data property,
+      // so assigning would be safe, but nothing is gained by going near the prototype setter.
+      const known = shareable && name !== '__proto__' ? this.lookup(text) : undefined;
+      if (known !== undefined) {
+        fields[name] = known;
+        continue;
+      }
+      if (typeof child === 'object') this.shareParts(child);
+      if (shareable && name !== '__proto__') this.remember(text, child);
+    }
+    Object.freeze(node);
+    return node;
+  }
+
+  /** The shared part whose JSON text is `text`, or `part` itself, now the one shared under that text. */
+  private known<T extends JsonNode | string>(text: string, part: T): T {
+    const kept = this.lookup(text) as T | undefined;
+    if (kept !== undefined) return kept;
+    this.remember(text, part);
+    return part;
+  }
+
+  /** The part shared under `text`, carried into the current generation when found in the previous one. */
+  private lookup(text: string): JsonNode | string | undefined {
+    const current = this.current.get(text);
+    if (current !== undefined) return current;
+    const previous = this.previous.get(text);
+    if (previous !== undefined) this.remember(text, previous);
+    return previous;
+  }
+
+  private remember(text: string, part: JsonNode | string): void {
+    if (this.current.size >= MAX_PARTS) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(text, part);
   }
 }

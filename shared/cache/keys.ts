@@ -74,16 +74,6 @@ export function toTableKeys(key: CacheKey): TableKeys {
   return { partitionKey: joinKey(key.registry, key.repository), rowKey: joinKey(key.digest, key.fingerprint) };
 }
 
-/** In-memory key of one verdict; NUL cannot occur in registry names, repositories, digests or fingerprints. */
-export function toMemoryKey(key: CacheKey): string {
-  return `${digestScope(key.registry, key.repository, key.digest)}\u0000${key.fingerprint}`;
-}
-
-/** In-memory key of every verdict of one digest (all fingerprints). */
-export function digestScope(registry: string, repository: string, digest: string): string {
-  return `${registry}\u0000${repository}\u0000${digest}`;
-}
-
 /** True when both keys name the same verdict slot. */
 export function sameKey(a: CacheKey, b: CacheKey): boolean {
   return a.registry === b.registry && a.repository === b.repository && a.digest === b.digest && a.fingerprint === b.fingerprint;

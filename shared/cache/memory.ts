@@ -1,11 +1,12 @@
 import { systemClock } from '../core/index.js';
 import type { Clock } from '../core/index.js';
 import type { CachedVerdict, CacheKey, DuePage, ResultCache } from './port.js';
-import { digestScope, toMemoryKey } from './keys.js';
+import { sameKey } from './keys.js';
 import { expiresAtMs, isLive, isStorable, replaces } from './rules.js';
 import { decodeContinuation, encodeContinuation } from './due-cursor.js';
 import { DueIndex } from './due-index.js';
 import { FrozenVerdicts } from './frozen-verdicts.js';
+import { RecencyList, type Linked } from './recency.js';
 
 export interface MemoryResultCacheOptions {
   /** Required. Most entries kept; the least recently used one is evicted past it. */
@@ -22,35 +23,49 @@ export const DEFAULT_MEMORY_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MEMORY_CACHE_MAX_ENTRY_BYTES = 256 * 1024;
 
 /**
- * A verdict kept as its JSON text: about 1.5 KB instead of ~4 KB of objects (10k verdicts must fit the memory goal),
- * and no caller can change what the cache holds: a hot entry (hit twice recently) is served as a deep-frozen verdict
- * parsed once, other hits and listDue get private copies.
+ * A verdict kept as a deep-frozen private copy whose parts equal to other verdicts' are shared (frozen-verdicts.ts):
+ * a hit or a listing returns it as it is, with no parse and no copy, and no caller can change it. Only what differs
+ * between verdicts is held per entry, so it is smaller than the verdict's JSON text (the memory goal).
  */
-interface StoredEntry {
+interface StoredEntry extends Linked<StoredEntry> {
+  /**
+   * The entry's key in the due index, the tie-breaker of listDue's order: the put's sequence number in fixed-width
+   * base 36 (text order = put order). Short on purpose: the joined cache key was ~190 bytes per entry.
+   */
+  dueKey: string;
   key: CacheKey;
   source: CachedVerdict['source'];
   storedAt: string;
-  verifiedAt: string;
   expiresAtMs: number;
-  verdictJson: string;
+  verdict: CachedVerdict['verdict'];
+  /** Length of the verdict's JSON text: what maxBytes and maxEntryBytes bound (an upper bound of what it holds). */
+  jsonChars: number;
 }
 
+/** Base-36 digits of a due key: 36^11 > 2^53, so every put count fits and text order is number order. */
+const DUE_KEY_CHARS = 11;
+
+/** One digest's entries (one per repository and fingerprint): almost always one, then held without an array. */
+type Slot = StoredEntry | StoredEntry[];
+
 /**
- * The in-process tier: an LRU over a Map (insertion order = recency) bounded by entry count *and* bytes of verdict
- * JSON (a hostile signature set once made one verdict 3 MB), with a per-digest index so deleteDigest does not scan.
+ * The in-process tier: an LRU (a linked list through the entries) bounded by entry count *and* bytes of verdict
+ * JSON (a hostile signature set once made one verdict 3 MB). Entries are found by digest — a hit hashes the
+ * caller's digest string instead of building and hashing a joined key — and deleteDigest reads the same slot.
  */
 export class MemoryResultCache implements ResultCache {
-  private readonly entries = new Map<string, StoredEntry>();
-  /** digest scope → memory keys of that digest's verdicts (one per fingerprint). */
-  private readonly byDigest = new Map<string, Set<string>>();
+  private readonly slots = new Map<string, Slot>();
+  private readonly recency = new RecencyList<StoredEntry>();
   private readonly maxEntries: number;
   private readonly maxBytes: number;
   private readonly maxEntryBytes: number;
   private readonly clock: Clock;
-  /** Expiry order for listDue, and parsed frozen verdicts of hot entries (hits without JSON.parse). */
-  private readonly due = new DueIndex();
+  /** Expiry order for listDue (each item carries its entry), and the stored form of verdicts. */
+  private readonly due = new DueIndex<StoredEntry>();
   private readonly frozen = new FrozenVerdicts();
+  private count = 0;
   private bytes = 0;
+  private puts = 0;
 
   constructor(options: MemoryResultCacheOptions) {
     if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
@@ -63,10 +78,10 @@ export class MemoryResultCache implements ResultCache {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
-  /** Bytes of verdict JSON held (UTF-16 code units, the order of what V8 keeps). */
+  /** Bytes of verdict JSON held (UTF-16 code units: an upper bound of what the shared, frozen form keeps). */
   get sizeBytes(): number {
     return this.bytes;
   }
@@ -76,55 +91,58 @@ export class MemoryResultCache implements ResultCache {
   }
 
   peek(key: CacheKey, at: Date): CachedVerdict | undefined {
-    const id = toMemoryKey(key);
-    const entry = this.entries.get(id);
+    const entry = this.find(key);
     if (entry === undefined) return undefined;
     if (at.getTime() >= entry.expiresAtMs) {
-      this.remove(id, entry.key);
+      this.remove(entry);
       return undefined;
     }
-    this.entries.delete(id);
-    this.entries.set(id, entry);
-    return { key: { ...entry.key }, source: entry.source, storedAt: entry.storedAt, verdict: this.frozen.get(id, entry.verdictJson) };
+    this.recency.touch(entry);
+    return materialize(entry);
   }
 
   async put(entry: CachedVerdict): Promise<void> {
     if (!isStorable(entry) || !isLive(entry, this.clock.now())) return;
-    const id = toMemoryKey(entry.key);
-    const existing = this.entries.get(id);
-    if (existing !== undefined && !replaces(entry, existing.verifiedAt)) return;
+    const existing = this.find(entry.key);
+    if (existing !== undefined && !replaces(entry, existing.verdict.verifiedAt)) return;
     const verdictJson = JSON.stringify(entry.verdict);
-    if (existing !== undefined) this.remove(id, existing.key);
+    if (existing !== undefined) this.remove(existing);
     if (verdictJson.length > this.maxEntryBytes) return;
-    this.entries.set(id, {
-      key: { ...entry.key },
+    const verdict = this.frozen.freeze(verdictJson);
+    const { registry, repository, digest, fingerprint } = entry.key;
+    const key = Object.freeze({ registry: this.frozen.shareString(registry), repository: this.frozen.shareString(repository), digest: this.frozen.shareString(digest), fingerprint: this.frozen.shareString(fingerprint) });
+    const stored: StoredEntry = {
+      dueKey: (this.puts++).toString(36).padStart(DUE_KEY_CHARS, '0'),
+      key,
       source: entry.source,
-      storedAt: entry.storedAt,
-      verifiedAt: entry.verdict.verifiedAt,
+      storedAt: this.frozen.shareString(entry.storedAt),
       expiresAtMs: expiresAtMs(entry),
-      verdictJson,
-    });
-    this.bytes += verdictJson.length;
-    this.due.add(id, expiresAtMs(entry));
-    const scope = digestScope(entry.key.registry, entry.key.repository, entry.key.digest);
-    let ids = this.byDigest.get(scope);
-    if (ids === undefined) this.byDigest.set(scope, (ids = new Set()));
-    ids.add(id);
-    while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes) {
-      const oldest = this.entries.entries().next().value;
-      if (oldest === undefined) break;
-      this.remove(oldest[0], oldest[1].key);
+      verdict,
+      jsonChars: verdictJson.length,
+      older: undefined,
+      newer: undefined,
+    };
+    const slot = this.slots.get(key.digest);
+    if (Array.isArray(slot)) slot.push(stored);
+    else this.slots.set(key.digest, slot === undefined ? stored : [slot, stored]);
+    this.recency.push(stored);
+    this.due.add(stored.dueKey, stored.expiresAtMs, stored);
+    this.count++;
+    this.bytes += stored.jsonChars;
+    for (let oldest = this.recency.oldest; oldest !== undefined && (this.count > this.maxEntries || this.bytes > this.maxBytes); oldest = this.recency.oldest) {
+      this.remove(oldest);
     }
   }
 
   async delete(key: CacheKey): Promise<void> {
-    this.remove(toMemoryKey(key), key);
+    const entry = this.find(key);
+    if (entry !== undefined) this.remove(entry);
   }
 
   async deleteDigest(registry: string, repository: string, digest: string): Promise<void> {
-    const scope = digestScope(registry, repository, digest);
-    for (const id of this.byDigest.get(scope) ?? []) this.forgetId(id);
-    this.byDigest.delete(scope);
+    const slot = this.slots.get(digest);
+    const entries = Array.isArray(slot) ? [...slot] : slot === undefined ? [] : [slot]; // remove() edits the slot
+    for (const entry of entries) if (entry.key.registry === registry && entry.key.repository === repository) this.remove(entry);
   }
 
   /** Ordered by (expiresAt, key) through the due index: one page costs its own size, not the tier's. */
@@ -132,28 +150,36 @@ export class MemoryResultCache implements ResultCache {
     const { positions, more } = this.due.page(before.getTime(), limit, decodeContinuation(continuation));
     const last = positions.at(-1);
     return {
-      entries: positions.map((position) => materialize(this.entries.get(position.key) as StoredEntry)),
-      ...(more && last !== undefined ? { continuation: encodeContinuation(last) } : {}),
+      entries: positions.map((position) => materialize(position.value)),
+      ...(more && last !== undefined ? { continuation: encodeContinuation({ at: last.at, key: last.key }) } : {}),
     };
   }
 
-  private forgetId(id: string): void {
-    const entry = this.entries.get(id);
-    if (entry !== undefined) this.bytes -= entry.verdictJson.length;
-    this.entries.delete(id);
-    this.due.remove(id);
-    this.frozen.delete(id);
+  private find(key: CacheKey): StoredEntry | undefined {
+    const slot = this.slots.get(key.digest);
+    if (slot === undefined) return undefined;
+    if (!Array.isArray(slot)) return sameKey(slot.key, key) ? slot : undefined;
+    return slot.find((entry) => sameKey(entry.key, key));
   }
 
-  private remove(id: string, key: CacheKey): void {
-    this.forgetId(id);
-    const scope = digestScope(key.registry, key.repository, key.digest);
-    const ids = this.byDigest.get(scope);
-    ids?.delete(id);
-    if (ids !== undefined && ids.size === 0) this.byDigest.delete(scope);
+  private remove(entry: StoredEntry): void {
+    const slot = this.slots.get(entry.key.digest);
+    if (slot === entry) {
+      this.slots.delete(entry.key.digest);
+    } else {
+      const at = Array.isArray(slot) ? slot.indexOf(entry) : -1;
+      if (at < 0) return; // not (or no longer) held
+      (slot as StoredEntry[]).splice(at, 1);
+      if ((slot as StoredEntry[]).length === 1) this.slots.set(entry.key.digest, (slot as StoredEntry[])[0] as StoredEntry);
+    }
+    this.recency.unlink(entry);
+    this.due.remove(entry.dueKey, entry.expiresAtMs);
+    this.count--;
+    this.bytes -= entry.jsonChars;
   }
 }
 
+/** What a hit or a listing returns: the caller's own key copy, the stored (frozen) verdict itself. */
 function materialize(entry: StoredEntry): CachedVerdict {
-  return { key: { ...entry.key }, source: entry.source, storedAt: entry.storedAt, verdict: JSON.parse(entry.verdictJson) as CachedVerdict['verdict'] };
+  return { key: { ...entry.key }, source: entry.source, storedAt: entry.storedAt, verdict: entry.verdict };
 }

@@ -19,22 +19,46 @@ describe('MemoryResultCache', () => {
     expect(c.size).toBe(0);
   });
 
-  it('a caller cannot change what the cache serves: the stored form is a copy and hits are deep-frozen', async () => {
+  it('a caller cannot change what the cache serves: the stored form is a copy and every hit and listing is deep-frozen', async () => {
     const c = cache();
     const entry = cachedVerdict();
     await c.put(entry);
     entry.verdict.reasons.push({ code: 'X', message: 'after put' });
-    const copy = await c.get(BASE_KEY, T0); // a first hit gets a private copy
-    if (!copy) throw new Error('expected a hit');
-    copy.verdict.decision = 'deny';
-    const first = await c.get(BASE_KEY, T0); // a hot entry: shared and deep-frozen
+    entry.verdict.evidence[0]!.checks[0]!.ok = false;
+    const first = await c.get(BASE_KEY, T0); // even a first hit: no private parse any more, the stored form itself
     if (!first) throw new Error('expected a hit');
+    expect(Object.isFrozen(first.verdict)).toBe(true);
     expect(() => { first.verdict.decision = 'deny'; }).toThrow(TypeError);
     expect(() => { first.verdict.reasons.push({ code: 'Y', message: 'mutated' }); }).toThrow(TypeError);
+    expect(() => { first.verdict.evidence[0]!.checks[0]!.ok = false; }).toThrow(TypeError);
+    expect(() => { first.verdict.subject.digest = 'sha256:changed'; }).toThrow(TypeError);
+    const [listed] = (await c.listDue(new Date('2026-11-03T00:00:00Z'), 10)).entries;
+    expect(() => { listed!.verdict.evidence.pop(); }).toThrow(TypeError);
     first.key.digest = 'sha256:changed'; // the key is the caller's own copy
-    const second = await c.get(BASE_KEY, T0);
+    const second = c.peek(BASE_KEY, T0);
+    expect(second?.key.digest).toBe(BASE_KEY.digest);
     expect(second?.verdict.decision).toBe('allow');
     expect(second?.verdict.reasons.some((r) => r.code === 'X')).toBe(false);
+    expect(second?.verdict.evidence[0]?.checks[0]?.ok).toBe(true);
+  });
+
+  it('verdicts that share parts are served exactly as they were put, and deleting one leaves the other whole', async () => {
+    const c = cache();
+    const a = cachedVerdict({ key: { digest: 'sha256:' + '1'.repeat(64) }, signatures: 2 });
+    const b = cachedVerdict({ key: { digest: 'sha256:' + '2'.repeat(64) }, signatures: 3, decision: 'deny' });
+    const aJson = JSON.parse(JSON.stringify(a)) as unknown;
+    const bJson = JSON.parse(JSON.stringify(b)) as unknown;
+    await c.put(a);
+    await c.put(b);
+    const hitA = c.peek(a.key, T0);
+    const hitB = c.peek(b.key, T0);
+    expect(hitA).toEqual(aJson);
+    expect(hitB).toEqual(bJson);
+    expect(hitA?.verdict.evidence[1]?.signer).toBe(hitB?.verdict.evidence[1]?.signer); // shared, not held twice
+    expect(hitA?.verdict.policy).toBe(hitB?.verdict.policy);
+    await c.delete(a.key);
+    expect(c.peek(a.key, T0)).toBeUndefined();
+    expect(c.peek(b.key, T0)).toEqual(bJson);
   });
 
   it.each([
@@ -80,10 +104,16 @@ describe('MemoryResultCache', () => {
     await c.put(cachedVerdict({ key: { fingerprint: '1' } }));
     await c.put(cachedVerdict({ key: { fingerprint: '2' } }));
     const other = cachedVerdict({ key: { digest: 'sha256:' + 'd'.repeat(64) } });
+    const sameDigestElsewhere = cachedVerdict({ key: { repository: 'team/mirror' } });
     await c.put(other);
+    await c.put(sameDigestElsewhere);
     await c.deleteDigest(BASE_KEY.registry, BASE_KEY.repository, BASE_KEY.digest);
-    expect(c.size).toBe(1);
+    expect(c.size).toBe(2);
     expect(await c.get(other.key, T0)).toEqual(other);
+    expect(await c.get(sameDigestElsewhere.key, T0)).toEqual(sameDigestElsewhere);
+    await c.delete(sameDigestElsewhere.key);
+    expect(c.size).toBe(1);
+    expect((await c.listDue(new Date('2026-11-03T00:00:00Z'), 10)).entries.map((e) => e.key)).toEqual([other.key]);
   });
 
   it('lists due entries oldest first across pages', async () => {
