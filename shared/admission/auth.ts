@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual, type X509Certificate } from 'node:crypto';
+import { hash, timingSafeEqual, type X509Certificate } from 'node:crypto';
 import type { Clock, Logger } from '../core/index.js';
 import { silentLogger } from '../core/index.js';
 import { parseClientCaBundle, checkClientCertificate } from './client-cert.js';
@@ -65,7 +65,7 @@ export function createWebhookAuth(options: WebhookAuthOptions, clock: Clock, log
 
 /** Equal-length digests make the comparison constant-time whatever the presented key's length. */
 function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  return hash('sha256', text, 'buffer'); // one-shot: no Hash object per request
 }
 
 function unauthorized(): AdmissionError {

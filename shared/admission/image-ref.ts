@@ -5,9 +5,22 @@ export type CheckedImage =
   | { ok: true; image: string; name: string; digest?: string }
   | { ok: false; image: string; message: string };
 
+/** Image texts whose check is remembered (the same few images arrive in every review); oldest dropped first. */
+const CHECKED_MEMO_ENTRIES = 4096;
+const checked = new Map<string, CheckedImage>();
+
 /** Parses an image reference the way the container runtime will; a malformed one is a value, not a throw. */
 export function checkImage(image: string, container?: string): CheckedImage {
   if (image.trim() === '') return { ok: false, image, message: container ? `container "${container}" has no image` : 'a container has no image' };
+  const known = checked.get(image);
+  if (known !== undefined) return known;
+  const result = parse(image);
+  if (checked.size >= CHECKED_MEMO_ENTRIES) checked.delete(checked.keys().next().value as string);
+  checked.set(image, Object.freeze(result));
+  return result;
+}
+
+function parse(image: string): CheckedImage {
   try {
     const reference = parseReference(image);
     const name = `${reference.registry}/${reference.repository}`;

@@ -13,6 +13,12 @@ const PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG_RE = /^\w[\w.-]{0,127}$/;
 
 /**
+ * toString() of each Reference, made once: the text keys per-instance memories, and the same string object hashes
+ * once. Kept beside the instances (not in a field) so equal references stay structurally equal.
+ */
+const texts = new WeakMap<Reference, string>();
+
+/**
  * A parsed, normalised image reference, as Docker and containerd read them
  * (github.com/distribution/reference: `nginx` → `docker.io/library/nginx:latest`).
  */
@@ -42,7 +48,12 @@ export class Reference {
   }
 
   toString(): string {
-    return `${this.registry}/${this.repository}${this.tag === undefined ? '' : `:${this.tag}`}${this.digest === undefined ? '' : `@${this.digest}`}`;
+    let text = texts.get(this);
+    if (text === undefined) {
+      text = `${this.registry}/${this.repository}${this.tag === undefined ? '' : `:${this.tag}`}${this.digest === undefined ? '' : `@${this.digest}`}`;
+      texts.set(this, text);
+    }
+    return text;
   }
 }
 

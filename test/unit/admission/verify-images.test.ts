@@ -130,3 +130,20 @@ describe('verifyImages with a service that answers from memory', () => {
     expect(results.get('r.test/a:1')).toMatchObject({ decision: 'allow' });
   });
 });
+
+describe('checkImage', () => {
+  it('answers a repeated image with the same frozen check, malformed ones included', () => {
+    const first = checkImage('nginx:1.27');
+    expect(first).toEqual({ ok: true, image: 'nginx:1.27', name: 'docker.io/library/nginx' });
+    expect(checkImage('nginx:1.27')).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const bad = checkImage('registry.test/UPPER:1');
+    expect(bad.ok).toBe(false);
+    expect(checkImage('registry.test/UPPER:1')).toBe(bad);
+  });
+
+  it('still names the container of an empty image', () => {
+    expect(checkImage('', 'web')).toMatchObject({ ok: false, message: 'container "web" has no image' });
+    expect(checkImage(' ', 'sidecar')).toMatchObject({ ok: false, message: 'container "sidecar" has no image' });
+  });
+});
