@@ -2,11 +2,11 @@ import type { HttpHandler } from '@azure/functions';
 import { createWebhookAuth, type AdmissionSettings, type WebhookAuth } from '../shared/admission/index.js';
 import { admissionSettings, installedServices } from '../shared/config/index.js';
 import { jsonLogger, systemClock } from '../shared/core/index.js';
+import { problemResponse } from '../shared/http/index.js';
 import { invocationAwareLogger } from '../shared/telemetry/index.js';
 import { authInput, loadAdmissionDeps, type AdmissionHandlerDeps } from './admission-deps.js';
 import { disabledResponse, disablingProblems } from './availability.js';
 import { lazy } from './definition.js';
-import { problemResponse } from '../shared/http/index.js';
 
 /** In Azure a line goes to the current invocation (severity, invocation id); locally it is a JSON line. */
 const GATE_LOGGER = invocationAwareLogger(jsonLogger('info'), 'info');

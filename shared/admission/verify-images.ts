@@ -67,14 +67,14 @@ export async function verifyImages(
 
 /** A verdict the service knows from memory settles the image with no await (a warm review is a lookup). */
 function settleFromMemory(image: CheckedImage & { ok: true }, service: VerificationService, settled: Map<string, ImageVerdict>): boolean {
-  let verdict: Verdict | undefined;
   try {
-    verdict = service.cached?.(image.image);
+    const verdict = service.cached?.(image.image);
+    if (verdict === undefined) return false;
+    settled.set(image.image, fromVerdict(image, verdict));
+    return true;
   } catch {
     return false; // verify() answers instead, errors included
   }
-  if (verdict !== undefined) settled.set(image.image, fromVerdict(image, verdict));
-  return verdict !== undefined;
 }
 
 async function verifyOne(image: CheckedImage & { ok: true }, service: VerificationService, signal: AbortSignal, logger: Logger | undefined): Promise<ImageVerdict> {
