@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { AppError } from './errors.js';
 
 /**
@@ -35,6 +36,7 @@ export async function readBodyLimited(response: BodySource, maxBytes: number): P
     throw tooLarge(maxBytes, Number(declared));
   }
   if (!response.body) return Buffer.alloc(0);
+  if (declared !== null && framedByLength(response) && 'arrayBuffer' in response) return readDeclared(response as BodySource & { arrayBuffer(): Promise<ArrayBuffer> }, Number(declared));
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -58,6 +60,28 @@ export async function readBodyLimited(response: BodySource, maxBytes: number): P
   return Buffer.concat(chunks, total);
 }
 
+/**
+ * The body is exactly Content-Length bytes as sent: a valid length, no Transfer-Encoding (which would override it)
+ * and no Content-Encoding (fetch would decompress: the length would bound the compressed bytes only).
+ */
+function framedByLength(response: BodySource): boolean {
+  const encoding = response.headers.get('content-encoding');
+  return /^\d{1,15}$/.test(response.headers.get('content-length') ?? '') && !response.headers.has('transfer-encoding') && (encoding === null || encoding.trim().toLowerCase() === 'identity');
+}
+
+/** A body framed by its declared length (already checked against the limit): read whole, without a chunk loop. */
+async function readDeclared(response: { arrayBuffer(): Promise<ArrayBuffer> }, declared: number): Promise<Buffer> {
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await response.arrayBuffer();
+  } catch (error) {
+    throw new BodyReadError('ERR_BODY_READ', 'inconclusive', `reading the response body failed: ${(error as Error).message}`, { cause: error });
+  }
+  // Cannot happen with HTTP/1.1 framing; checked so that a transport that ignored the framing is still bounded after the fact.
+  if (bytes.byteLength !== declared) throw new BodyReadError('ERR_BODY_READ', 'inconclusive', `response body is ${bytes.byteLength} bytes, Content-Length said ${declared}`);
+  return Buffer.from(bytes);
+}
+
 /** Discards a body we do not need, so the connection can be reused. */
 export async function discardBody(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => undefined);
@@ -70,10 +94,43 @@ function tooLarge(maxBytes: number, declared?: number): BodyReadError {
   });
 }
 
-/** An AbortSignal that fires after `timeoutMs` or when `parent` aborts, whichever comes first. */
+/** Requests that start within this window share their timeout signal (it fires up to this much later). */
+const TIMEOUT_WINDOW_MS = 50;
+/** Listeners a shared timeout signal may have at once (one per request in flight that uses it). */
+const SHARED_SIGNAL_LISTENERS = 4096;
+
+interface SharedTimeout {
+  timeoutMs: number;
+  window: number;
+  signal: AbortSignal;
+}
+
+const unparented: SharedTimeout[] = [];
+const byParent = new WeakMap<AbortSignal, SharedTimeout[]>();
+
+/**
+ * An AbortSignal that fires when `parent` aborts or at least `timeoutMs` after this call, whichever comes first.
+ * Requests with the same parent and timeout that start within the same 50 ms share one signal, which fires
+ * `timeoutMs` after the end of that window: so the registry reads of one verification share one timeout signal
+ * instead of two new signals (a timer and a combination) per request. A time bound is never shortened, only
+ * lengthened by at most 50 ms.
+ */
 export function timeoutSignal(timeoutMs: number, parent?: AbortSignal): AbortSignal {
-  const timer = AbortSignal.timeout(timeoutMs);
-  return parent ? AbortSignal.any([parent, timer]) : timer;
+  const now = performance.now();
+  const window = Math.floor(now / TIMEOUT_WINDOW_MS);
+  const shared = parent ? byParent.get(parent) : unparented;
+  const known = shared?.find((s) => s.timeoutMs === timeoutMs && s.window === window && !s.signal.aborted);
+  if (known) return known.signal;
+  const timer = AbortSignal.timeout(Math.ceil((window + 1) * TIMEOUT_WINDOW_MS - now) + timeoutMs);
+  const signal = parent ? AbortSignal.any([parent, timer]) : timer;
+  setMaxListeners(SHARED_SIGNAL_LISTENERS, signal);
+  const entry = { timeoutMs, window, signal };
+  // Only the current window's signals are kept: older ones are no longer handed out.
+  const kept = (shared ?? []).filter((s) => s.window === window);
+  kept.push(entry);
+  if (!parent) unparented.splice(0, unparented.length, ...kept);
+  else byParent.set(parent, kept);
+  return signal;
 }
 
 /** True when an error came from an aborted/timed-out request. */

@@ -19,3 +19,5 @@ export type { AddressClass, AddressVerdict } from './special-addresses.js';
 export { networkCause } from './network-cause.js';
 export { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 export { Semaphore, SemaphoreError } from './semaphore.js';
+export { readAhead, settle } from './ahead.js';
+export type { Settled } from './ahead.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { AppError, isAppError } from '../core/index.js';
+import { AppError, isAppError, readAhead, settle, type Settled } from '../core/index.js';
 import { fingerprintPolicy, resolveLevel, selectPolicy, type TrustPolicyDocument, type TrustPolicyStatement } from '../policy/index.js';
-import type { EvidenceScheme, SchemeFactory, SchemePlan, SchemeRequest, SchemeResult } from '../scheme/index.js';
+import type { EvidenceScheme, FetchedEvidenceManifest, SchemeFactory, SchemePlan, SchemeRequest, SchemeResult } from '../scheme/index.js';
 import type { TrustStore } from '../truststore/index.js';
 import type { EvidenceOutcome, Reason } from '../verdict/index.js';
 import { ARTIFACT_TYPE_NOTATION_SIGNATURE } from './constants.js';
@@ -14,6 +14,15 @@ import { MAX_ENVELOPE_BYTES } from './envelope/index.js';
 
 /** Cap on a signature envelope, checked against its descriptor before fetching (stricter than notation-go's 32 MiB). */
 export { MAX_ENVELOPE_BYTES };
+
+/** Signature envelopes fetched ahead of the one being verified (the registry bounds its reads in flight as well). */
+const ENVELOPES_AHEAD = 4;
+
+/** A listed signature with its envelope fetch under way (or why there is nothing to fetch). */
+type Listed =
+  | { digest: string; kind: 'skip' }
+  | { digest: string; kind: 'failed'; code: string; message: string }
+  | { digest: string; kind: 'envelope'; mediaType: string; envelope: Promise<Settled<Uint8Array>> };
 
 /** Input of one signature verification by the Notary engine. */
 export interface NotaryCheckInput {
@@ -42,7 +51,9 @@ export interface NotarySchemeOptions {
  * Notary Project signatures behind the scheme port. The trust root is the Notation trust policy statement that
  * applies to the repository; level `skip` is answered before any network call. Signatures are tried in listed order
  * until one passes (notary-spec §3: the reference does not pre-filter); one that could not be read makes the scheme's
- * answer unreachable unless another passes (it might have been the good one).
+ * answer unreachable unless another passes (it might have been the good one). Envelopes are fetched up to
+ * ENVELOPES_AHEAD signatures ahead of the one being verified, so the order and the answer are those of a one-by-one
+ * loop; only the waiting overlaps.
  */
 export function createNotaryScheme(options: NotarySchemeOptions): EvidenceScheme {
   const policyFingerprint = fingerprintPolicy(options.policy);
@@ -93,22 +104,17 @@ async function verifyNotary(options: NotarySchemeOptions, request: SchemeRequest
   const statement = selectPolicy(options.policy, `${request.repository.registry}/${request.repository.repository}`);
   if (!statement || (request.trustRoots.length > 0 && !request.trustRoots.includes(statement.name))) return { outcomes, unreachable };
   const level = resolveLevel(statement.signatureVerification).level;
-  for await (const manifest of request.registry.referrers([ARTIFACT_TYPE_NOTATION_SIGNATURE])) {
-    const digest = manifest.descriptor.digest;
-    const read = readSignatureManifest(manifest.json);
-    if (read.kind === 'not-a-signature') continue;
-    if (read.kind === 'malformed') {
-      outcomes.push(integrityFailure(level, digest, 'ERR_SIGNATURE_MANIFEST_INVALID', read.message));
+  const signatures = readAhead(request.registry.referrers([ARTIFACT_TYPE_NOTATION_SIGNATURE]), ENVELOPES_AHEAD, (manifest) => startEnvelope(request, manifest));
+  for await (const listed of signatures) {
+    const digest = listed.digest;
+    if (listed.kind === 'skip') continue;
+    if (listed.kind === 'failed') {
+      outcomes.push(integrityFailure(level, digest, listed.code, listed.message));
       continue;
     }
-    if (read.envelope.size > MAX_ENVELOPE_BYTES) {
-      outcomes.push(integrityFailure(level, digest, 'ERR_ENVELOPE_TOO_LARGE', `envelope is ${read.envelope.size} bytes, over ${MAX_ENVELOPE_BYTES}`));
-      continue;
-    }
-    let envelope: Uint8Array;
-    try {
-      envelope = await request.registry.blob(read.envelope, MAX_ENVELOPE_BYTES);
-    } catch (error) {
+    const fetched = await listed.envelope;
+    if (!fetched.ok) {
+      const error = fetched.error;
       // The orchestrator's errors: kind verification-failed = proven absent or malformed; anything else = unreachable.
       if (isAppError(error) && error.kind === 'verification-failed') outcomes.push(integrityFailure(level, digest, error.code, error.message));
       else unreachable.push(isAppError(error) ? { code: error.code, message: `signature ${digest}: ${error.message}` } : { code: 'ERR_REGISTRY_UNAVAILABLE', message: `signature ${digest}: ${String(error)}` });
@@ -117,8 +123,8 @@ async function verifyNotary(options: NotarySchemeOptions, request: SchemeRequest
     let outcome: SignatureOutcome;
     try {
       outcome = await options.checker({
-        envelope,
-        envelopeMediaType: read.envelope.mediaType,
+        envelope: fetched.value,
+        envelopeMediaType: listed.mediaType,
         subject: { mediaType: request.subject.mediaType, digest: request.subject.digest, size: request.subject.size },
         statement,
         trustStore: options.trustStore,
@@ -135,6 +141,18 @@ async function verifyNotary(options: NotarySchemeOptions, request: SchemeRequest
     if (outcome.ok) break;
   }
   return { outcomes, unreachable };
+}
+
+/** Reads a signature manifest and starts fetching its envelope (size-checked against the descriptor first). */
+function startEnvelope(request: SchemeRequest, manifest: FetchedEvidenceManifest): Listed {
+  const digest = manifest.descriptor.digest;
+  const read = readSignatureManifest(manifest.json);
+  if (read.kind === 'not-a-signature') return { digest, kind: 'skip' };
+  if (read.kind === 'malformed') return { digest, kind: 'failed', code: 'ERR_SIGNATURE_MANIFEST_INVALID', message: read.message };
+  if (read.envelope.size > MAX_ENVELOPE_BYTES) {
+    return { digest, kind: 'failed', code: 'ERR_ENVELOPE_TOO_LARGE', message: `envelope is ${read.envelope.size} bytes, over ${MAX_ENVELOPE_BYTES}` };
+  }
+  return { digest, kind: 'envelope', mediaType: read.envelope.mediaType, envelope: settle(() => request.registry.blob(read.envelope, MAX_ENVELOPE_BYTES)) };
 }
 
 function integrityFailure(level: VerificationLevelName, digest: string, code: string, message: string): EvidenceOutcome {

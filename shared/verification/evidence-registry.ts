@@ -1,4 +1,4 @@
-import { isAbortError, isAppError } from '../core/index.js';
+import { isAbortError, isAppError, Semaphore, settle, type Settled } from '../core/index.js';
 import { Reference, type Descriptor, type RepositoryRef } from '../oci/index.js';
 import type { EvidenceRegistry, FetchedEvidenceManifest } from '../scheme/index.js';
 import type { EvidenceOutcome, Reason } from '../verdict/index.js';
@@ -15,6 +15,16 @@ export interface BoundedEvidenceRegistryOptions {
   /** Evidence manifests handed to the scheme per subject, at most. */
   maxEvidence: number;
   signal: AbortSignal;
+  /** Optional. Registry reads in flight for this subject at once (manifests read ahead, the scheme's blobs). Default: 4. */
+  concurrency?: number;
+}
+
+/** Reads in flight per scheme and subject: evidence is fetched ahead of the scheme, never more than this at once. */
+export const EVIDENCE_FETCH_CONCURRENCY = 4;
+
+interface Ahead {
+  descriptor: Descriptor;
+  fetched: Promise<Settled<FetchedEvidenceManifest>>;
 }
 
 /**
@@ -23,6 +33,11 @@ export interface BoundedEvidenceRegistryOptions {
  * (`verification-failed`: proven absent or malformed; `inconclusive`: could not read). The RegistryReader checks each
  * body against its digest and size. What goes wrong while listing is recorded here (never thrown into the scheme),
  * so a scheme's loop ends cleanly and the orchestrator reports it.
+ *
+ * Evidence manifests are fetched ahead of the scheme, `concurrency` at a time, and handed over in listed order with
+ * their outcome recorded in that order, so the scheme decides exactly as if they were fetched one after another.
+ * A fetch is started only while the manifests in flight could all still count within `maxEvidence`: a hostile
+ * subject with thousands of referrers costs at most `maxEvidence` manifest reads, as before.
  */
 export class BoundedEvidenceRegistry implements EvidenceRegistry {
   /** Reasons the listing could not be completed (registry errors, the evidence limit). */
@@ -30,10 +45,43 @@ export class BoundedEvidenceRegistry implements EvidenceRegistry {
   /** Referrers whose manifest the registry proved absent or malformed: failed evidence of this scheme. */
   readonly failed: EvidenceOutcome[] = [];
   private handed = 0;
+  private readonly reads: Semaphore;
+  private readonly window: number;
 
-  constructor(private readonly options: BoundedEvidenceRegistryOptions) {}
+  constructor(private readonly options: BoundedEvidenceRegistryOptions) {
+    this.window = options.concurrency ?? EVIDENCE_FETCH_CONCURRENCY;
+    this.reads = new Semaphore(this.window);
+  }
 
   async *referrers(artifactTypes: readonly string[]): AsyncIterable<FetchedEvidenceManifest> {
+    const listing = this.list(artifactTypes)[Symbol.asyncIterator]();
+    const ahead: Ahead[] = [];
+    let listed = false;
+    try {
+      for (;;) {
+        // Each manifest in flight may count: start another only while all of them still fit under the limit.
+        while (!listed && ahead.length < this.window && this.handed + ahead.length < this.options.maxEvidence) {
+          const next = await listing.next();
+          if (next.done) listed = true;
+          else ahead.push({ descriptor: next.value, fetched: settle(() => this.manifest(next.value)) });
+        }
+        const head = ahead.shift();
+        if (!head) {
+          if (!listed && !(await listing.next()).done) {
+            this.unreachable.push({ code: REASON.signatureLimit, message: `stopped after ${this.options.maxEvidence} ${this.options.scheme} evidence manifests` });
+          }
+          return;
+        }
+        const fetched = this.counted(head.descriptor, await head.fetched, artifactTypes);
+        if (fetched) yield fetched;
+      }
+    } finally {
+      if (!listed) await listing.return?.(undefined);
+    }
+  }
+
+  /** Distinct referrer descriptors of the wanted types, in listed order; a listing failure is recorded and ends it. */
+  private async *list(artifactTypes: readonly string[]): AsyncGenerator<Descriptor> {
     const { reader, repository, subject, signal } = this.options;
     const seen = new Set<string>();
     for (const artifactType of artifactTypes) {
@@ -41,12 +89,7 @@ export class BoundedEvidenceRegistry implements EvidenceRegistry {
         for await (const descriptor of reader.referrers(repository, subject, { artifactType, signal })) {
           if (seen.has(descriptor.digest)) continue;
           seen.add(descriptor.digest);
-          if (this.handed >= this.options.maxEvidence) {
-            this.unreachable.push({ code: REASON.signatureLimit, message: `stopped after ${this.options.maxEvidence} ${this.options.scheme} evidence manifests` });
-            return;
-          }
-          const fetched = await this.referrerManifest(descriptor, artifactTypes);
-          if (fetched) yield fetched;
+          yield descriptor;
         }
       } catch (error) {
         this.unreachable.push({ code: REASON.registryUnavailable, message: `listing ${this.options.scheme} evidence failed: ${describeError(error)}` });
@@ -72,32 +115,30 @@ export class BoundedEvidenceRegistry implements EvidenceRegistry {
     const cap = Math.min(maxBytes, MAX_ENVELOPE_BYTES);
     if (descriptor.size > cap) throw new VerificationError('ERR_EVIDENCE_TOO_LARGE', `blob ${descriptor.digest} is ${descriptor.size} bytes, over ${cap}`);
     try {
-      return await this.options.reader.fetchBlob(this.options.repository, descriptor, { signal: this.options.signal, maxBytes: cap });
+      return await this.reads.run(() => this.options.reader.fetchBlob(this.options.repository, descriptor, { signal: this.options.signal, maxBytes: cap }), this.options.signal);
     } catch (error) {
       throw normalise(error);
     }
   }
 
-  /** One referrer's manifest; undefined when it is not evidence of the wanted types (it does not count). */
-  private async referrerManifest(descriptor: Descriptor, artifactTypes: readonly string[]): Promise<FetchedEvidenceManifest | undefined> {
-    let fetched: FetchedEvidenceManifest;
-    try {
-      fetched = await this.manifest(descriptor);
-    } catch (error) {
+  /** One referrer's manifest, counted; undefined when it is not evidence of the wanted types (it does not count). */
+  private counted(descriptor: Descriptor, result: Settled<FetchedEvidenceManifest>, artifactTypes: readonly string[]): FetchedEvidenceManifest | undefined {
+    if (!result.ok) {
+      const error = result.error;
       this.handed++; // a referrer we could not read counts: it might have been the good one
       if (isAppError(error) && error.kind === 'verification-failed') this.failed.push(this.failure(descriptor, error));
       else this.unreachable.push({ code: REASON.registryUnavailable, message: `${this.options.scheme} evidence ${descriptor.digest}: ${describeError(error)}` });
       return undefined;
     }
-    if (!artifactTypes.includes(effectiveArtifactType(fetched.json))) return undefined;
+    if (!artifactTypes.includes(effectiveArtifactType(result.value.json))) return undefined;
     this.handed++;
-    return fetched;
+    return result.value;
   }
 
   private async manifest(wanted: Descriptor): Promise<FetchedEvidenceManifest> {
     let fetched: FetchedEvidenceManifest;
     try {
-      fetched = await this.options.reader.fetchManifest(this.options.repository, wanted, { signal: this.options.signal, maxBytes: MAX_EVIDENCE_MANIFEST_BYTES });
+      fetched = await this.reads.run(() => this.options.reader.fetchManifest(this.options.repository, wanted, { signal: this.options.signal, maxBytes: MAX_EVIDENCE_MANIFEST_BYTES }), this.options.signal);
     } catch (error) {
       throw normalise(error);
     }

@@ -236,7 +236,8 @@ describe('hostile registries and signers (issue 9)', () => {
     // Every signature fails, so without an overall deadline all 50 would be fetched (50 × 300 ms).
     const verdict = await orchestrator(fake, { ok: false }).verify(`${fake.host}/team/slow@${image.digest}`, { signal: AbortSignal.timeout(1_000) });
     expect([verdict.decision, verdict.reasons.map((r) => r.code)]).toEqual(['inconclusive', ['ERR_VERIFICATION_DEADLINE']]);
-    expect(fake.requests.filter((r) => /^\/v2\/team\/slow\/manifests\/sha256/.test(r.path)).length).toBeLessThan(10);
+    // Evidence is read 4 at a time (about 4 × 1000 / 300 reads before the deadline): far from all 50.
+    expect(fake.requests.filter((r) => /^\/v2\/team\/slow\/manifests\/sha256/.test(r.path)).length).toBeLessThan(25);
   });
 
   describe('finding 7: with a wildcard allowlist, names the operator did not name reveal nothing about the network', () => {

@@ -38,10 +38,13 @@ export class ExpiringCache<T> {
    * Stale-while-revalidate, one flight per key: before the refresh point → the cached value; between it and the
    * answer's expiry → the cached value plus one background `refresh` (a failure keeps the cached value until it
    * expires); otherwise the shared refresh is awaited. `refresh` returns the value and its expiry (nextUpdate).
+   * `refresh` must not depend on one caller's cancellation: its flight is shared (callers bound their own wait).
    */
-  async getOrRefresh(key: string, refresh: () => Promise<{ value: T; expiresAt: Date | undefined }>): Promise<T> {
+  async getOrRefresh(key: string, refresh: () => Promise<{ value: T; expiresAt: Date | undefined }>, usable: (value: T) => boolean = () => true): Promise<T> {
     const now = this.clock.now().getTime();
     const entry = this.entries.get(key);
+    // A caller that cannot use the cached value (it judges freshness at another instant) waits for the shared refresh.
+    if (entry && !usable(entry.value)) return this.flight(key, refresh);
     if (entry && now < entry.refreshAt) return entry.value;
     if (entry && now < entry.expiresAt) {
       if (!this.flights.has(key)) this.flight(key, refresh).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { EgressPolicy, silentLogger, SingleFlight, systemClock, type Clock, type FetchLike, type Logger } from '../../core/index.js';
+import { EgressPolicy, silentLogger, systemClock, untilAborted, type Clock, type FetchLike, type Logger } from '../../core/index.js';
 import { parseCertificate, type Certificate } from '../certificate.js';
 import { validateCodeSigningChain, validateTimestampingChain, type CertificateInput } from '../chain.js';
 import { MEDIA_TYPE, REVOCATION_DEFAULTS } from '../constants.js';
@@ -18,8 +18,11 @@ interface Lookup {
 /**
  * Revocation checking of a certificate chain (spec §11; notary-spec digest §11): OCSP first, CRL when OCSP is
  * unknown and the certificate has distribution points; the root is never checked; a certificate without
- * pointers is non-revokable. Answers are cached until their nextUpdate, concurrent fetches of one URL share a
- * request, and `prefetch` warms the cache off the request path.
+ * pointers is non-revokable. Answers are cached until their nextUpdate, stale-while-revalidate with one flight per
+ * key: concurrent checks of signatures by one chain share one request, shortly before nextUpdate callers keep the
+ * cached answer while one refetch runs, and a failed refetch keeps serving it until its nextUpdate. A flight carries
+ * no caller's signal (its own timeout bounds it); each caller stops waiting at its own deadline. `prefetch` warms
+ * the cache off the request path.
  */
 export class RevocationChecker {
   private readonly fetch: FetchLike;
@@ -28,8 +31,6 @@ export class RevocationChecker {
   private readonly limits: { ocspTimeoutMs: number; crlTimeoutMs: number; ocspMaxBytes: number; crlMaxBytes: number };
   private readonly ocspCache: ExpiringCache<SourceAnswer>;
   private readonly crlCache: ExpiringCache<ParsedCrl>;
-  private readonly ocspFlights = new SingleFlight<SourceAnswer>();
-  private readonly crlFlights = new SingleFlight<ParsedCrl>();
 
   constructor(options: RevocationCheckerOptions) {
     // Certificate URLs are attacker-chosen: they go through the egress policy (public addresses only, connect to the
@@ -101,18 +102,22 @@ export class RevocationChecker {
   /** OCSP URLs in order; the first answer wins (spec §11.2). Errors move on to the next URL. */
   private async viaOcsp(cert: Certificate, issuer: Certificate, lookup: Lookup): Promise<SourceAnswer> {
     const request = ocspRequest(cert, issuer);
+    const currentAt = (answer: SourceAnswer) => !answer.nextUpdate || lookup.at.getTime() <= answer.nextUpdate.getTime();
     let lastError: unknown;
     for (const url of cert.ocspUrls) {
-      const key = `${url}|${request.key}`;
-      const cached = this.ocspCache.get(key);
-      if (cached && (!cached.nextUpdate || lookup.at.getTime() <= cached.nextUpdate.getTime())) return cached;
+      const shared = this.ocspCache.getOrRefresh(
+        `${url}|${request.key}`,
+        async () => {
+          const answer = parseOcspResponse(await this.ocspExchange(url, request.der), cert, issuer, lookup.at);
+          return { value: answer, expiresAt: answer.nextUpdate };
+        },
+        currentAt,
+      );
       try {
-        return await this.ocspFlights.run(key, async () => {
-          const body = await this.ocspExchange(url, request.der, lookup.signal);
-          const answer = parseOcspResponse(body, cert, issuer, lookup.at);
-          this.ocspCache.set(key, answer, answer.nextUpdate);
-          return answer;
-        });
+        const answer = await this.waitFor(shared, url, lookup.signal);
+        // A flight another caller started judged freshness at its own instant.
+        if (!currentAt(answer)) throw new PkiError('ERR_OCSP_RESPONSE', `expired OCSP response: nextUpdate ${answer.nextUpdate?.toISOString() ?? ''}`);
+        return answer;
       } catch (error) {
         lastError = error;
         this.logger.log('debug', 'revocation.ocsp_failed', { url, error: (error as Error).message });
@@ -125,9 +130,9 @@ export class RevocationChecker {
    * GET `<url>/<url-escaped base64>` when that URL stays under 255 characters, else POST (RFC 6960 Appendix A,
    * RFC 5019 §5).
    */
-  private ocspExchange(url: string, der: Buffer, signal?: AbortSignal): Promise<Buffer> {
+  private ocspExchange(url: string, der: Buffer): Promise<Buffer> {
     const getUrl = `${url.replace(/\/$/, '')}/${encodeURIComponent(der.toString('base64'))}`;
-    const limits = { timeoutMs: this.limits.ocspTimeoutMs, maxBytes: this.limits.ocspMaxBytes, ...(signal ? { signal } : {}) };
+    const limits = { timeoutMs: this.limits.ocspTimeoutMs, maxBytes: this.limits.ocspMaxBytes };
     if (getUrl.length < REVOCATION_DEFAULTS.ocspGetMaxLength) return fetchBounded(this.fetch, { url: getUrl, ...limits });
     return fetchBounded(this.fetch, { url, method: 'POST', body: der, contentType: MEDIA_TYPE.ocspRequest, ...limits });
   }
@@ -153,15 +158,23 @@ export class RevocationChecker {
     return answer ?? { status: 'unknown' };
   }
 
-  private async crl(url: string, signal?: AbortSignal): Promise<ParsedCrl> {
-    const cached = this.crlCache.get(url);
-    if (cached) return cached;
-    return this.crlFlights.run(url, async () => {
-      const body = await fetchBounded(this.fetch, { url, timeoutMs: this.limits.crlTimeoutMs, maxBytes: this.limits.crlMaxBytes, ...(signal ? { signal } : {}) });
-      const crl = parseCrl(body);
-      this.crlCache.set(url, crl, crl.nextUpdate);
-      return crl;
+  private crl(url: string, signal?: AbortSignal): Promise<ParsedCrl> {
+    const shared = this.crlCache.getOrRefresh(url, async () => {
+      const crl = parseCrl(await fetchBounded(this.fetch, { url, timeoutMs: this.limits.crlTimeoutMs, maxBytes: this.limits.crlMaxBytes }));
+      return { value: crl, expiresAt: crl.nextUpdate };
     });
+    return this.waitFor(shared, url, signal);
+  }
+
+  /** Waits for a shared flight until this caller's signal aborts (the flight goes on for the others). */
+  private async waitFor<T>(shared: Promise<T>, url: string, signal: AbortSignal | undefined): Promise<T> {
+    if (!signal) return shared;
+    try {
+      return await untilAborted(shared, signal);
+    } catch (error) {
+      if (!signal.aborted || error !== signal.reason) throw error;
+      throw new PkiError('ERR_REVOCATION_FETCH', `fetching ${url} was cancelled: the verification deadline was reached`, { cause: error, details: { url, detail: 'cancelled' } });
+    }
   }
 }
 

@@ -55,9 +55,9 @@ export interface RevocationCheckerOptions {
   /** Optional. Maximum cached OCSP answers and CRLs (each). Default: 1000. */
   maxCacheEntries?: number;
   /**
-   * Optional. Fetch again this long before an answer's nextUpdate (at most half its remaining life), so the
-   * re-check timer, which re-verifies verdicts before they expire, gets fresh data rather than the cached answer
-   * that is about to lapse. Default: 30 minutes.
+   * Optional. Fetch again this long before an answer's nextUpdate (at most half its remaining life), in the
+   * background: callers keep the cached answer meanwhile, and a failed refetch keeps it until its nextUpdate. So the
+   * re-check timer soon gets fresh data rather than the answer about to lapse. Default: 30 minutes.
    */
   refreshBeforeMs?: number;
 }

@@ -30,4 +30,20 @@ describe('readBodyLimited', () => {
     await expectAppError(readBodyLimited(response, 4096), 'ERR_BODY_TOO_LARGE');
     expect(pulled()).toBeLessThan(10);
   });
+
+  it('reads a body framed by its Content-Length whole, and refuses one that does not match it', async () => {
+    expect((await readBodyLimited(new Response('hello', { headers: { 'content-length': '5' } }), 5)).toString()).toBe('hello');
+    await expectAppError(readBodyLimited(new Response('hello, more', { headers: { 'content-length': '5' } }), 5), 'ERR_BODY_READ', 'inconclusive');
+  });
+
+  it.each([
+    ['a Content-Encoding (decompressed bytes are not what the length counts)', { 'content-encoding': 'gzip' }],
+    ['a Transfer-Encoding (it overrides the length)', { 'transfer-encoding': 'chunked' }],
+  ])('a declared length with %s is still read chunk by chunk under the limit', async (_name, headers) => {
+    // An endless body: read whole by its declared length, this would never end.
+    const { response: endless, pulled } = streamOf(1_000_000, 1024);
+    const response = new Response(endless.body, { headers: { 'content-length': '10', ...headers } });
+    await expectAppError(readBodyLimited(response, 4096), 'ERR_BODY_TOO_LARGE');
+    expect(pulled()).toBeLessThan(10);
+  });
 });
