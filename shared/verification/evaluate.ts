@@ -51,7 +51,8 @@ async function runScheme(context: EvaluationContext, scheme: EvidenceScheme, sub
       scheme.verify({ repository: reference, ...(reference.tag ? { tag: reference.tag } : {}), subject, trustRoots, at: context.at, signal, registry }),
       signal,
     );
-    return { outcomes: [...registry.failed, ...result.outcomes], unreachable: [...result.unreachable, ...registry.unreachable] };
+    const recorded = registry.recordedUntil(result.outcomes.find((o) => o.ok)?.evidence);
+    return { outcomes: [...recorded.failed, ...result.outcomes], unreachable: [...result.unreachable, ...recorded.unreachable] };
   } catch (error) {
     context.logger.log('warn', 'scheme.failed', { scheme: scheme.name, subject: subject.digest, error: describeError(error) });
     const reason = signal.aborted

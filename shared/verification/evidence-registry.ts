@@ -44,6 +44,11 @@ export class BoundedEvidenceRegistry implements EvidenceRegistry {
   readonly unreachable: Reason[] = [];
   /** Referrers whose manifest the registry proved absent or malformed: failed evidence of this scheme. */
   readonly failed: EvidenceOutcome[] = [];
+  /** Listing position of each record above (same order): a scheme reading ahead must not make them depend on timing. */
+  private readonly unreachableAt: number[] = [];
+  private readonly failedAt: number[] = [];
+  /** Listing position of each distinct descriptor listed so far. */
+  private readonly positions = new Map<string, number>();
   private handed = 0;
   private readonly reads: Semaphore;
   private readonly window: number;
@@ -68,7 +73,7 @@ export class BoundedEvidenceRegistry implements EvidenceRegistry {
         const head = ahead.shift();
         if (!head) {
           if (!listed && !(await listing.next()).done) {
-            this.unreachable.push({ code: REASON.signatureLimit, message: `stopped after ${this.options.maxEvidence} ${this.options.scheme} evidence manifests` });
+            this.reportUnreachable({ code: REASON.signatureLimit, message: `stopped after ${this.options.maxEvidence} ${this.options.scheme} evidence manifests` });
           }
           return;
         }
@@ -89,10 +94,11 @@ export class BoundedEvidenceRegistry implements EvidenceRegistry {
         for await (const descriptor of reader.referrers(repository, subject, { artifactType, signal })) {
           if (seen.has(descriptor.digest)) continue;
           seen.add(descriptor.digest);
+          this.positions.set(descriptor.digest, this.positions.size);
           yield descriptor;
         }
       } catch (error) {
-        this.unreachable.push({ code: REASON.registryUnavailable, message: `listing ${this.options.scheme} evidence failed: ${describeError(error)}` });
+        this.reportUnreachable({ code: REASON.registryUnavailable, message: `listing ${this.options.scheme} evidence failed: ${describeError(error)}` });
         return;
       }
     }
@@ -126,13 +132,37 @@ export class BoundedEvidenceRegistry implements EvidenceRegistry {
     if (!result.ok) {
       const error = result.error;
       this.handed++; // a referrer we could not read counts: it might have been the good one
-      if (isAppError(error) && error.kind === 'verification-failed') this.failed.push(this.failure(descriptor, error));
-      else this.unreachable.push({ code: REASON.registryUnavailable, message: `${this.options.scheme} evidence ${descriptor.digest}: ${describeError(error)}` });
+      const at = this.positions.get(descriptor.digest) ?? this.positions.size;
+      if (isAppError(error) && error.kind === 'verification-failed') {
+        this.failed.push(this.failure(descriptor, error));
+        this.failedAt.push(at);
+      } else {
+        this.reportUnreachable({ code: REASON.registryUnavailable, message: `${this.options.scheme} evidence ${descriptor.digest}: ${describeError(error)}` }, at);
+      }
       return undefined;
     }
     if (!artifactTypes.includes(effectiveArtifactType(result.value.json))) return undefined;
     this.handed++;
     return result.value;
+  }
+
+  /**
+   * What the registry recorded up to the evidence that passed (`passed`: its manifest digest), so a scheme that read
+   * ahead reports exactly what reading one at a time would have: nothing listed after the pass. Everything without one.
+   */
+  recordedUntil(passed: string | undefined): { failed: EvidenceOutcome[]; unreachable: Reason[] } {
+    const end = passed === undefined ? undefined : this.positions.get(passed);
+    if (end === undefined) return { failed: [...this.failed], unreachable: [...this.unreachable] };
+    return {
+      failed: this.failed.filter((_, i) => (this.failedAt[i] as number) < end),
+      unreachable: this.unreachable.filter((_, i) => (this.unreachableAt[i] as number) < end),
+    };
+  }
+
+  /** A reason, at the listing position it was met (default: the next one to be listed). */
+  private reportUnreachable(reason: Reason, at = this.positions.size): void {
+    this.unreachable.push(reason);
+    this.unreachableAt.push(at);
   }
 
   private async manifest(wanted: Descriptor): Promise<FetchedEvidenceManifest> {

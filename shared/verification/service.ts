@@ -260,7 +260,7 @@ export class DefaultVerificationService implements VerificationService {
     // out). The refresh is shared, so it is bounded by the transport's timeout, not by one caller's deadline.
     const clock = this.options.clock;
     const shared = this.tags.getOrRefresh(ref.toString(), () => clock.now().getTime(), () => this.options.registry.resolve(ref, {}));
-    return untilAborted(shared, signal);
+    return signal === NEVER ? shared : untilAborted(shared, signal); // NEVER aborts: no listener to add (or to leak)
   }
 
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Descriptor, RepositoryRef } from '../../../shared/oci/index.js';
+import { AppError } from '../../../shared/core/index.js';
 import { DefaultVerificationService } from '../../../shared/verification/index.js';
 import { FakeRegistry, IMAGE, fakeChecker, serviceOptions } from './fakes.js';
 
@@ -52,6 +53,19 @@ describe('evidence fetched ahead, bounded, examined in listed order (issue 11)',
     expect(seen.map((input) => Buffer.from(input.envelope).toString())).toEqual(['sha256:s1', 'sha256:s2', 'sha256:s3']);
     expect(verdict.evidence.map((e) => [e.evidence, e.ok])).toEqual([['sha256:s1', false], ['sha256:s2', false], ['sha256:s3', true]]);
     expect(verdict.reasons).toEqual([{ code: 'OK_SIGNATURE_VERIFIED', message: 'notary signature sha256:s3 verified (trust root app)' }]);
+  });
+
+  it('an allow reports nothing listed after the passing signature, however far ahead the reads went', async () => {
+    const registry = new SlowRegistry((digest) => (digest.includes('s1') ? 30 : 1)); // s1 verifies slowly, the rest are read meanwhile
+    for (const digest of sigs(4)) registry.addSignature(IMAGE.digest, digest);
+    registry.failures.set('manifest sha256:s2', new AppError('ERR_MANIFEST_NOT_FOUND', 'verification-failed', 'gone')); // a failure, if it counted
+    registry.failures.set('manifest sha256:s3', new AppError('ERR_REGISTRY_CONNECTION', 'inconclusive', 'reset'));
+    const { checker } = fakeChecker({ 'sha256:s1': { ok: true } });
+    const verdict = await new DefaultVerificationService(serviceOptions({ registry, checker })).verify(REF);
+    expect(verdict.decision).toBe('allow');
+    expect(registry.count('manifest')).toBeGreaterThan(1); // the later manifests were read ahead
+    expect(verdict.evidence.map((e) => [e.evidence, e.ok])).toEqual([['sha256:s1', true]]);
+    expect(verdict.reasons.map((r) => r.code)).toEqual(['OK_SIGNATURE_VERIFIED']);
   });
 
   it('gives the same deny, with every failure in listed order, as a one-by-one loop', async () => {
