@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { isAppError, Semaphore, SingleFlight, untilAborted, type Clock, type Logger } from '../core/index.js';
 import type { CacheKey, ResultCache } from '../cache/index.js';
 import { isDigest, Reference, type Descriptor } from '../oci/index.js';
@@ -46,7 +47,9 @@ export interface VerificationServiceOptions {
   coldLimits?: { concurrency: number; maxQueue: number };
 }
 
+/** The signal of callers without a deadline: it never fires, and every such verification in flight listens to it. */
 const NEVER = new AbortController().signal;
+setMaxListeners(0, NEVER);
 const DEFAULT_COLD_LIMITS = { concurrency: 32, maxQueue: 1024 };
 /** References whose pre-network answer (parse, requirement, plans, allowlist) is remembered; all of it is configuration. */
 const ADMITTED_MEMO_ENTRIES = 4096;
@@ -260,7 +263,7 @@ export class DefaultVerificationService implements VerificationService {
     // out). The refresh is shared, so it is bounded by the transport's timeout, not by one caller's deadline.
     const clock = this.options.clock;
     const shared = this.tags.getOrRefresh(ref.toString(), () => clock.now().getTime(), () => this.options.registry.resolve(ref, {}));
-    return signal === NEVER ? shared : untilAborted(shared, signal); // NEVER aborts: no listener to add (or to leak)
+    return untilAborted(shared, signal);
   }
 
   /**
