@@ -142,6 +142,8 @@ function send(res: ServerResponse, response: HttpResponseInit): void {
   } else if (typeof response.body === 'string' || response.body instanceof Uint8Array) {
     payload = response.body;
   }
+  // A known length: one write of head and body, without chunked framing (writeHead alone would choose chunked).
+  if (payload !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(Buffer.byteLength(payload));
   res.writeHead(response.status ?? 200, headers);
   res.end(payload);
 }
