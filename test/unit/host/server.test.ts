@@ -47,6 +47,14 @@ describe('local host', () => {
     expect((await fetch(`${host.url}/api/health`, { method: 'DELETE' })).status).toBe(405);
   });
 
+  it('answers with a Content-Length (one write, no chunked framing), for UTF-8 bodies too', async () => {
+    const response = await fetch(`${host.url}/api/v1/echo?q=%C3%A9`, { method: 'POST', body: 'grüße' });
+    const text = await response.text();
+    expect(response.headers.get('transfer-encoding')).toBeNull();
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(JSON.parse(text)).toMatchObject({ body: 'grüße', q: 'é' });
+  });
+
   it('runs a timer through the admin endpoint', async () => {
     const response = await fetch(`${host.url}/admin/functions/recheck`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(202);
