@@ -36,7 +36,6 @@ export async function readBodyLimited(response: BodySource, maxBytes: number): P
     throw tooLarge(maxBytes, Number(declared));
   }
   if (!response.body) return Buffer.alloc(0);
-  if (declared !== null && framedByLength(response) && 'arrayBuffer' in response) return readDeclared(response as BodySource & { arrayBuffer(): Promise<ArrayBuffer> }, Number(declared));
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -58,28 +57,6 @@ export async function readBodyLimited(response: BodySource, maxBytes: number): P
     reader.releaseLock();
   }
   return Buffer.concat(chunks, total);
-}
-
-/**
- * The body is exactly Content-Length bytes as sent: a valid length, no Transfer-Encoding (which would override it)
- * and no Content-Encoding (fetch would decompress: the length would bound the compressed bytes only).
- */
-function framedByLength(response: BodySource): boolean {
-  const encoding = response.headers.get('content-encoding');
-  return /^\d{1,15}$/.test(response.headers.get('content-length') ?? '') && !response.headers.has('transfer-encoding') && (encoding === null || encoding.trim().toLowerCase() === 'identity');
-}
-
-/** A body framed by its declared length (already checked against the limit): read whole, without a chunk loop. */
-async function readDeclared(response: { arrayBuffer(): Promise<ArrayBuffer> }, declared: number): Promise<Buffer> {
-  let bytes: ArrayBuffer;
-  try {
-    bytes = await response.arrayBuffer();
-  } catch (error) {
-    throw new BodyReadError('ERR_BODY_READ', 'inconclusive', `reading the response body failed: ${(error as Error).message}`, { cause: error });
-  }
-  // Cannot happen with HTTP/1.1 framing; checked so that a transport that ignored the framing is still bounded after the fact.
-  if (bytes.byteLength !== declared) throw new BodyReadError('ERR_BODY_READ', 'inconclusive', `response body is ${bytes.byteLength} bytes, Content-Length said ${declared}`);
-  return Buffer.from(bytes);
 }
 
 /** Discards a body we do not need, so the connection can be reused. */
