@@ -24,7 +24,7 @@ try {
   const body = new TextEncoder().encode(podReview(fixture.images.map((i) => i.reference)));
   const context = new InvocationContext({ invocationId: 'x', functionName: definition.name });
   const one = async () => {
-    const request = new LocalHttpRequest({ method: 'POST', url: `http://127.0.0.1/api/v1/admission/validate/${key}`, headers: { 'content-type': 'application/json' }, params: { key }, body });
+    const request = new LocalHttpRequest({ method: 'POST', url: new URL(`http://127.0.0.1/api/v1/admission/validate/${key}`), headers: { 'content-type': 'application/json' }, params: { key }, body });
     const response = await definition.handler(request, context);
     if (!JSON.stringify((response as { jsonBody?: unknown }).jsonBody).includes('"allowed":true')) throw new Error(`not allowed: ${JSON.stringify(response)}`);
   };

@@ -3,7 +3,8 @@ import { HttpRequest as FunctionsHttpRequest } from './functions-runtime.js';
 
 export interface LocalRequestInit {
   method: string;
-  url: string;
+  /** The request URL, already parsed by the host (its query is read from it, not parsed again). */
+  url: URL;
   headers: Record<string, string>;
   params: HttpRequestParams;
   /** The body, already read (and capped) by the host. */
@@ -24,20 +25,18 @@ export class LocalHttpRequest implements HttpRequest {
   readonly user: HttpRequestUser | null = null;
   readonly bufferedBody: Uint8Array;
   private full: HttpRequest | undefined;
-  private parsedQuery: URLSearchParams | undefined;
   private used = false;
 
   constructor(private readonly init: LocalRequestInit) {
     this.method = init.method;
-    this.url = init.url;
+    this.url = init.url.toString();
     this.headers = new Headers(init.headers);
     this.params = init.params;
     this.bufferedBody = init.body;
   }
 
   get query(): URLSearchParams {
-    this.parsedQuery ??= new URL(this.url).searchParams;
-    return this.parsedQuery;
+    return this.init.url.searchParams;
   }
 
   get body(): ReadableStream | null {

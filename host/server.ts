@@ -88,7 +88,7 @@ async function handle(options: LocalHostOptions, log: LogHandler, req: IncomingM
   if ('allow' in match) return send(res, methodNotAllowed(method, match.allow));
   const body = method === 'GET' || method === 'HEAD' ? new Uint8Array() : await readBody();
   if (body === 'too-large') return send(res, problemResponse(413, 'ERR_BODY_TOO_LARGE', 'request body too large'));
-  const request = new LocalHttpRequest({ method, url: url.toString(), headers: flattenHeaders(req.headers), params: match.params, body });
+  const request = new LocalHttpRequest({ method, url, headers: flattenHeaders(req.headers), params: match.params, body });
   const context = new InvocationContext({ invocationId: randomUUID(), functionName: match.definition.name, logHandler: log });
   send(res, await match.definition.handler(request, context));
 }

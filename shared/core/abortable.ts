@@ -30,9 +30,7 @@ const MAX_DEADLINE_WAITERS = 4096;
  * waiters listen to it at once by design, so Node's "possible leak" warning at 10 listeners does not apply.
  */
 export function deadlineSignal(ms: number): AbortSignal {
-  const signal = AbortSignal.timeout(ms);
-  setMaxListeners(MAX_DEADLINE_WAITERS, signal);
-  return signal;
+  return new Deadline(ms).signal;
 }
 
 /**

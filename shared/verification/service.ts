@@ -150,19 +150,19 @@ export class DefaultVerificationService implements VerificationService {
     const at = this.options.clock.now();
     const admitted = this.admitted(reference);
     if (!('ref' in admitted)) return this.decided(at, reference, admitted);
-    const peek = this.options.cache?.peek?.bind(this.options.cache);
-    const fingerprint = peek ? this.currentFingerprint() : undefined;
-    if (peek === undefined || fingerprint === undefined) return undefined;
+    const cache = this.options.cache;
+    const fingerprint = cache?.peek ? this.currentFingerprint() : undefined;
+    if (cache?.peek === undefined || fingerprint === undefined) return undefined;
     const { ref } = admitted;
     if (ref.digest) {
-      const hit = peek({ registry: ref.registry, repository: ref.repository, digest: ref.digest, fingerprint }, at);
+      const hit = cache.peek({ registry: ref.registry, repository: ref.repository, digest: ref.digest, fingerprint }, at);
       if (hit) facts.cached = true;
       return hit && { ...hit.verdict, subject: { ...hit.verdict.subject, reference } };
     }
     const clock = this.options.clock;
     const descriptor = this.tags.usable(ref.toString(), at.getTime(), () => clock.now().getTime(), () => this.options.registry.resolve(ref, {}));
     if (descriptor === undefined) return undefined;
-    const hit = peek({ registry: ref.registry, repository: ref.repository, digest: descriptor.digest, fingerprint }, at);
+    const hit = cache.peek({ registry: ref.registry, repository: ref.repository, digest: descriptor.digest, fingerprint }, at);
     if (hit) facts.cached = true;
     return hit && { ...hit.verdict, subject: { reference, digest: descriptor.digest, mediaType: descriptor.mediaType } };
   }

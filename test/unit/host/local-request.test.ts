@@ -4,7 +4,7 @@ import { LocalHttpRequest } from '../../../host/local-request.js';
 import { readJsonBody } from '../../../shared/http/index.js';
 
 const make = (body = '{"a":1}', url = 'http://127.0.0.1:7071/api/v1/verify?reference=x&timeout=10s') =>
-  new LocalHttpRequest({ method: 'POST', url, headers: { 'content-type': 'application/json', 'x-arr-clientcert': 'abc' }, params: { key: 'k' }, body: new TextEncoder().encode(body) });
+  new LocalHttpRequest({ method: 'POST', url: new URL(url), headers: { 'content-type': 'application/json', 'x-arr-clientcert': 'abc' }, params: { key: 'k' }, body: new TextEncoder().encode(body) });
 
 describe('LocalHttpRequest: the local host request without a web stream', () => {
   it('reads the buffered body through readJsonBody, capped like a streamed one', async () => {
